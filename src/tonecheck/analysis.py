@@ -1,0 +1,126 @@
+"""A document analysed for checking: language, tokens per sentence, structure, register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .document import Document, Sentence
+from .lang import detect, detect_sentence
+from .nlp import Token, analyzer
+from .rules.compiled import LanguageProfile, Matcher
+
+
+@dataclass
+class SentenceInfo:
+    sentence: Sentence
+    lang: str
+    tokens: list[Token]
+    folded: str
+
+    @property
+    def start(self) -> int:
+        return self.sentence.start
+
+    @property
+    def end(self) -> int:
+        return self.sentence.end
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+
+@dataclass
+class Analysis:
+    doc: Document
+    lang: str
+    sentences: list[SentenceInfo]
+    profiles: dict[str, LanguageProfile] = field(repr=False)
+
+    @classmethod
+    def build(cls, doc: Document, lang: str, profiles: dict[str, LanguageProfile]) -> Analysis:
+        if lang == "auto":
+            lang = detect(doc.text)[0]
+        infos = []
+        for s in doc.sentences:
+            s_lang = detect_sentence(s.text, lang) if len(profiles) > 1 else lang
+            if s_lang not in profiles:
+                s_lang = lang
+            tokens = analyzer(s_lang).tokenize(s.text, s.start)
+            infos.append(SentenceInfo(s, s_lang, tokens, doc.folded[s.start : s.end]))
+        return cls(doc, lang, infos, profiles)
+
+    @property
+    def profile(self) -> LanguageProfile:
+        return self.profiles[self.lang]
+
+    def _matches(self, info: SentenceInfo, pick: str) -> bool:
+        profile = self.profiles.get(info.lang)
+        if profile is None:
+            return False
+        matcher: Matcher = getattr(profile, pick)
+        return bool(matcher.find(info.tokens, info.folded, info.start))
+
+    @cached_property
+    def greeting(self) -> SentenceInfo | None:
+        """The opening salutation ("Bună ziua, Andrei," / "Hi Sam,"), if the draft has one."""
+        if self.sentences and len(self.sentences[0].tokens) <= 8 and self._starts_with(self.sentences[0], "greeting"):
+            return self.sentences[0]
+        return None
+
+    @cached_property
+    def signoff(self) -> SentenceInfo | None:
+        """The closing formula ("Cu stimă," / "Best regards,"), searched in the last lines."""
+        for info in reversed(self.sentences[-3:]):
+            if info is self.greeting:
+                break
+            if len(info.tokens) <= 6 and self._starts_with(info, "signoff"):
+                return info
+        return None
+
+    def _starts_with(self, info: SentenceInfo, pick: str) -> bool:
+        profile = self.profiles.get(info.lang)
+        if profile is None:
+            return False
+        matcher: Matcher = getattr(profile, pick)
+        hits = matcher.find(info.tokens, info.folded, info.start)
+        return any(h.start == info.start for h in hits)
+
+    @cached_property
+    def body(self) -> list[SentenceInfo]:
+        """Sentences between the greeting and the sign-off (and the name after it)."""
+        out = list(self.sentences)
+        if self.greeting is not None:
+            out = out[1:]
+        if self.signoff is not None:
+            out = [s for s in out if s.start < self.signoff.start]
+        return out
+
+    @cached_property
+    def register(self) -> str:
+        """'formal', 'informal' or 'neutral': how the draft addresses the client."""
+        formal = informal = 0
+        for info in self.sentences:
+            profile = self.profiles.get(info.lang)
+            if profile is None:
+                continue
+            formal += len(profile.formal.find(info.tokens, info.folded, info.start))
+            informal += len(profile.informal.find(info.tokens, info.folded, info.start))
+        if formal == informal == 0:
+            return "neutral"
+        return "formal" if formal >= informal else "informal"
+
+    def is_negated(self, info: SentenceInfo, start: int) -> bool:
+        """Is the word at ``start`` inside the scope of a negation cue of the same clause?"""
+        profile = self.profiles.get(info.lang)
+        if profile is None:
+            return False
+        index = next((i for i, t in enumerate(info.tokens) if t.start >= start), len(info.tokens))
+        for j in range(index - 1, max(-1, index - 1 - profile.negation_window), -1):
+            tok = info.tokens[j]
+            if tok.fold in profile.clause_breaks:
+                return False
+            if tok.fold in profile.negation_cues or tok.lemma in profile.negation_cues:
+                return True
+        return False

@@ -1,0 +1,65 @@
+"""The check interface and the registry that the linter assembles its pipeline from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from ..report import Finding, Severity
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
+    from ..config import Config
+    from ..rules.loader import RuleSet
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    """What `tonecheck rules` lists and `tonecheck explain` prints for one rule id."""
+
+    id: str
+    title: str
+    severity: Severity
+    why: str
+    langs: tuple[str, ...]
+    message: str = ""
+    flag_examples: tuple[str, ...] = ()
+    pass_examples: tuple[str, ...] = ()
+    source: str = "built-in"
+
+
+@dataclass
+class CheckContext:
+    """What a check may use besides the analysis: the rules, config, model scores."""
+
+    config: Config
+    rules: RuleSet
+    # Tone model probabilities per sentence (same order as Analysis.sentences), when on.
+    model_scores: list[dict[str, float]] | None = None
+    model_thresholds: dict[str, float] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+
+class Check(Protocol):
+    """A component of the pipeline. ``run`` returns findings with offsets into doc.text."""
+
+    name: str
+
+    def infos(self) -> list[CheckInfo]: ...
+
+    def run(self, analysis: Analysis, ctx: CheckContext) -> list[Finding]: ...
+
+
+CheckFactory = Callable[["Config", "RuleSet"], Check]
+registry: dict[str, CheckFactory] = {}
+
+
+def register(name: str) -> Callable[[CheckFactory], CheckFactory]:
+    """Class decorator: make a check available to the linter under ``name``."""
+
+    def wrap(factory: CheckFactory) -> CheckFactory:
+        registry[name] = factory
+        return factory
+
+    return wrap

@@ -1,0 +1,249 @@
+"""The tone checks defined by rule files: presence rules (flag what matches) and absence
+rules (flag a part the message lacks), each joined with the tone model's evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..analysis import Analysis, SentenceInfo
+from ..config import Config
+from ..i18n import t
+from ..report import Edit, Finding, Suggestion
+from ..rules.compiled import CompiledRule, Hit
+from ..rules.loader import RuleSet
+from .base import CheckContext, CheckInfo, register
+
+RULE_CONFIDENCE = 0.9
+
+
+@dataclass
+class _SentenceHits:
+    info: SentenceInfo
+    hits: list[Hit]
+
+
+@register("tone-rules")
+class ToneRules:
+    name = "tone-rules"
+
+    def __init__(self, config: Config, rules: RuleSet) -> None:
+        self.rules = rules
+
+    def infos(self) -> list[CheckInfo]:
+        by_id: dict[str, CheckInfo] = {}
+        for spec in self.rules.specs():
+            known = by_id.get(spec.id)
+            langs = tuple(sorted({*(known.langs if known else ()), spec.lang}))
+            if known is None or spec.lang == "en":  # English text first in listings
+                by_id[spec.id] = CheckInfo(
+                    spec.id, spec.title, spec.severity, spec.why, langs, spec.message,
+                    spec.flag_examples, spec.pass_examples, str(spec.path),
+                )
+            else:
+                by_id[spec.id] = CheckInfo(**{**known.__dict__, "langs": langs})
+        return list(by_id.values())
+
+    def run(self, analysis: Analysis, ctx: CheckContext) -> list[Finding]:
+        hits = self._all_hits(analysis)
+        findings: list[Finding] = []
+        doc_rules = {r.id: r for r in self.rules.for_lang(analysis.lang)}
+        for rule_id, rule in doc_rules.items():
+            per_sentence = _exclude(hits.get(rule_id, []), rule, hits)
+            if rule.spec.kind == "presence":
+                findings += self._presence(analysis, rule, per_sentence, ctx)
+            else:
+                findings += self._absence(analysis, rule, per_sentence, hits, ctx)
+        return findings
+
+    # -- matching -----------------------------------------------------------------------
+
+    def _all_hits(self, analysis: Analysis) -> dict[str, list[_SentenceHits]]:
+        """Hits of every rule in every sentence, in the sentence's own language."""
+        out: dict[str, list[_SentenceHits]] = {}
+        for info in analysis.sentences:
+            for rule in self.rules.for_lang(info.lang):
+                found = rule.matcher.find(info.tokens, info.folded, info.start, info.text)
+                if rule.spec.negation:
+                    found = [h for h in found if not (h.negatable and analysis.is_negated(info, h.start))]
+                if found and rule.unless and rule.unless.find(info.tokens, info.folded, info.start, info.text):
+                    found = []
+                if found:
+                    out.setdefault(rule.id, []).append(_SentenceHits(info, _dedupe(found)))
+        return out
+
+    # -- presence -----------------------------------------------------------------------
+
+    def _presence(self, analysis: Analysis, rule: CompiledRule, per_sentence: list[_SentenceHits],
+                  ctx: CheckContext) -> list[Finding]:
+        spec = rule.spec
+        lang = analysis.lang
+        findings = []
+        flagged: set[int] = set()
+        for sh in per_sentence:
+            info = sh.info
+            score = _model_score(ctx, analysis, info, spec.model_label)
+            source = "rule+model" if score is not None else "rule"
+            confidence = max(RULE_CONFIDENCE, score or 0.0)
+            flagged.add(info.sentence.index)
+            groups = [sh.hits] if spec.fix.sentence else [[h] for h in sh.hits]
+            for group in groups:
+                start, end = group[0].start, group[-1].end
+                matched = analysis.doc.text[start:end]
+                suggestions = _presence_suggestions(analysis, rule, info, group, lang)
+                findings.append(Finding(
+                    rule=spec.id, severity=spec.severity, message=spec.message.format(match=matched),
+                    start=start, end=end, confidence=confidence, source=source,
+                    suggestions=tuple(suggestions), why=spec.why,
+                ))
+        # Sentences the model flags and no phrase caught.
+        if spec.model_label and ctx.model_scores is not None:
+            for info in analysis.body:
+                if info.sentence.index in flagged:
+                    continue
+                score = _model_score(ctx, analysis, info, spec.model_label)
+                if score is None:
+                    continue
+                suggestions = []
+                if spec.fix.sentence:
+                    text = spec.fix.sentence.pick(analysis.register)
+                    suggestions.append(Suggestion(t("rephrase", lang, text=text), (Edit(info.start, info.end, text),)))
+                message = spec.message.format(match=_excerpt(info.text)) + " " + t(
+                    "model_message", lang, label=spec.model_label, score=score)
+                findings.append(Finding(
+                    rule=spec.id, severity=spec.severity, message=message, start=info.start, end=info.end,
+                    confidence=score, source="model", suggestions=tuple(suggestions), why=spec.why,
+                ))
+        return findings
+
+    # -- absence ------------------------------------------------------------------------
+
+    def _absence(self, analysis: Analysis, rule: CompiledRule, per_sentence: list[_SentenceHits],
+                 hits: dict[str, list[_SentenceHits]], ctx: CheckContext) -> list[Finding]:
+        spec = rule.spec
+        if per_sentence or any(hits.get(other) for other in spec.satisfied_by):
+            return []
+        if spec.model_label and ctx.model_scores is not None:
+            if any(_model_score(ctx, analysis, info, spec.model_label) is not None for info in analysis.body):
+                return []
+        at = _insertion_point(analysis, spec.insert.at if spec.insert else "after-greeting")
+        suggestions = []
+        if spec.insert is not None:
+            text = spec.insert.text.pick(analysis.register)
+            edit_text = _with_separator(analysis, at, text)
+            suggestions.append(Suggestion(t("insert", analysis.lang, text=text), (Edit(at, at, edit_text),)))
+        return [Finding(
+            rule=spec.id, severity=spec.severity, message=spec.message.format(match=""), start=at, end=at,
+            confidence=RULE_CONFIDENCE, source="rule+model" if ctx.model_scores is not None else "rule",
+            suggestions=tuple(suggestions), why=spec.why,
+        )]
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """Drop hits contained in a longer one; keep position order."""
+    hits = sorted(hits, key=lambda h: (h.start, -(h.end - h.start)))
+    out: list[Hit] = []
+    for h in hits:
+        if out and h.start < out[-1].end:
+            if h.replacement is not None and out[-1].replacement is None and h.end >= out[-1].end:
+                out[-1] = h
+            continue
+        out.append(h)
+    return out
+
+
+def _exclude(per_sentence: list[_SentenceHits], rule: CompiledRule,
+             hits: dict[str, list[_SentenceHits]]) -> list[_SentenceHits]:
+    """Drop hits that overlap a hit of a rule named in ``excluded-by`` (sarcastic thanks)."""
+    if not rule.spec.excluded_by:
+        return per_sentence
+    blocked = [(h.start, h.end) for other in rule.spec.excluded_by for sh in hits.get(other, []) for h in sh.hits]
+    out = []
+    for sh in per_sentence:
+        kept = [h for h in sh.hits if not any(h.start < e and s < h.end for s, e in blocked)]
+        if kept:
+            out.append(_SentenceHits(sh.info, kept))
+    return out
+
+
+def _model_score(ctx: CheckContext, analysis: Analysis, info: SentenceInfo, label: str | None) -> float | None:
+    """The model's probability for ``label`` on this sentence if it passes the threshold."""
+    if label is None or ctx.model_scores is None:
+        return None
+    probs = ctx.model_scores[info.sentence.index]
+    p = probs.get(label, 0.0)
+    return p if p >= ctx.model_thresholds.get(label, 0.5) else None
+
+
+def _presence_suggestions(analysis: Analysis, rule: CompiledRule, info: SentenceInfo,
+                          group: list[Hit], lang: str) -> list[Suggestion]:
+    spec = rule.spec
+    text = analysis.doc.text
+    start, end = group[0].start, group[-1].end
+    register = analysis.register
+    out = []
+    for hit in group:
+        if hit.replacement is not None and not spec.fix.sentence:
+            new = _match_case(text[hit.start : hit.end], hit.replacement.with_)
+            out.append(Suggestion(t("replace", lang, text=new), (Edit(hit.start, hit.end, new),)))
+    if out:
+        return out
+    if spec.fix.sentence:
+        new = spec.fix.sentence.pick(register)
+        out.append(Suggestion(t("rephrase", lang, text=new), (Edit(info.start, info.end, new),)))
+    elif spec.fix.replace:
+        new = _match_case(text[start:end], spec.fix.replace.pick(register))
+        out.append(Suggestion(t("replace", lang, text=new), (Edit(start, end, new),)))
+    elif spec.fix.delete:
+        del_start, del_end = _deletion_span(text, start, end)
+        out.append(Suggestion(t("delete", lang, text=text[start:end]), (Edit(del_start, del_end, ""),)))
+    return out
+
+
+def _match_case(original: str, new: str) -> str:
+    if original[:1].isupper() and new[:1].islower():
+        return new[:1].upper() + new[1:]
+    return new
+
+
+def _deletion_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a deletion over the punctuation and space that would dangle after it."""
+    while end < len(text) and text[end] in ",;:!":
+        end += 1
+    while end < len(text) and text[end] == " ":
+        end += 1
+    if end >= len(text) or text[end] in "\r\n":
+        while start > 0 and text[start - 1] == " ":
+            start -= 1
+    return start, end
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _insertion_point(analysis: Analysis, at: str) -> int:
+    """Where a missing part belongs: after the greeting, or before the sign-off."""
+    body = analysis.body
+    if at == "before-signoff" and analysis.signoff is not None:
+        return analysis.signoff.start
+    if at == "before-signoff" and body:
+        return body[-1].end
+    if body:
+        return body[0].start
+    return len(analysis.doc.text)
+
+
+def _with_separator(analysis: Analysis, at: int, text: str) -> str:
+    """Join an inserted sentence to its neighbours the way the draft does."""
+    doc = analysis.doc.text
+    before, after = doc[:at], doc[at:]
+    if not before.strip():
+        return text + ("\n\n" if after.strip() else "")
+    if not after.strip():
+        gap = "\n\n" if "\n\n" in doc else ("\n" if "\n" in doc else " ")
+        return gap + text
+    tail = before[len(before.rstrip()):]
+    if "\n" in tail:
+        # at the start of a line: the new part becomes its own paragraph or line
+        return text + ("\n\n" if "\n\n" in tail.replace("\r", "") else "\n")
+    return text + " "

@@ -1,0 +1,164 @@
+"""The command line: `tonecheck check`, `rules`, `explain`, `models`, `lsp`.
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage or input error.
+Every error a user can cause is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .config import Config, find_config, load_config
+from .errors import TonecheckError
+from .formats import FORMATTERS, CheckedFile
+from .inputs import decode, read_file
+from .report import Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_FINDINGS, EXIT_ERROR = 1, 2
+
+
+def fail(message: str) -> None:
+    click.echo(f"tonecheck: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def user_errors(func: F) -> F:
+    """Turn tonecheck's typed errors into one line and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TonecheckError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("tonecheck: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _Group(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # click reports usage errors with exit code 2 already; keep it that way.
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tonecheck")
+def main() -> None:
+    """Check the tone of a message that ends a freelance collaboration (Romanian or English)."""
+
+
+def _config(config_path: str | None, anchor: Path) -> Config:
+    if config_path:
+        return load_config(Path(config_path))
+    found = find_config(anchor)
+    return load_config(found) if found else Config()
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=str)
+@click.option("--lang", type=click.Choice(["auto", "ro", "en"]), default=None, help="Language of the drafts.")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Exit 1 when a finding is at least this severe (default: error).")
+@click.option("--disable", multiple=True, metavar="RULE", help="Turn a rule off (repeatable; globs like grammar:*).")
+@click.option("--enable", multiple=True, metavar="RULE", help="Turn a rule on (repeatable).")
+@click.option("--no-grammar", is_flag=True, help="Skip LanguageTool grammar and spelling.")
+@click.option("--no-model", is_flag=True, help="Rules only: skip the tone model.")
+@click.option("--config", "config_path", type=str, default=None, help="Config file (default: found by walking up).")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@user_errors
+def check(files: tuple[str, ...], lang: str | None, fmt: str, fail_on: str | None, disable: tuple[str, ...],
+          enable: tuple[str, ...], no_grammar: bool, no_model: bool, config_path: str | None,
+          color: bool | None) -> None:
+    """Check draft files (or - for standard input)."""
+    from .linter import Linter
+
+    if not files:
+        fail("no input: give one or more files, or - for standard input")
+    first = Path(files[0]) if files[0] != "-" else Path.cwd()
+    config = _config(config_path, first)
+    config = config.with_overrides(
+        disable_rules=(*config.disable_rules, *disable) if disable else None,
+        enable_rules=(*config.enable_rules, *enable) if enable else None,
+        fail_on=Severity.parse(fail_on) if fail_on else None,
+        language=lang,
+    )
+    linter = Linter(config, model=not no_model, grammar=not no_grammar)
+    checked = []
+    for name in files:
+        if name == "-":
+            decoded = decode(sys.stdin.buffer.read(), "<stdin>", config.max_bytes)
+        else:
+            decoded = read_file(Path(name), config.max_bytes)
+        if decoded.notice:
+            click.echo(f"tonecheck: {decoded.notice}", err=True)
+        checked.append(CheckedFile(name, linter.check(decoded.text)))
+    use_color = color if color is not None else (fmt == "text" and sys.stdout.isatty())
+    click.echo(FORMATTERS[fmt](checked, use_color))
+    failing = any(f.report.at_or_above(config.fail_on) for f in checked)
+    sys.exit(EXIT_FINDINGS if failing else 0)
+
+
+@main.command()
+@click.option("--config", "config_path", type=str, default=None)
+@user_errors
+def rules(config_path: str | None) -> None:
+    """List every rule: id, severity, languages and title."""
+    from .linter import Linter
+
+    linter = Linter(_config(config_path, Path.cwd()), model=False, grammar=False)
+    for info in linter.infos():
+        state = "" if linter.config.is_enabled(info.id) else "  (disabled)"
+        click.echo(f"{info.id:<20} {str(info.severity):<8} {','.join(info.langs):<6} {info.title}{state}")
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--config", "config_path", type=str, default=None)
+@user_errors
+def explain(rule_id: str, config_path: str | None) -> None:
+    """Explain a rule: what it flags, why, and examples."""
+    from .linter import Linter
+
+    linter = Linter(_config(config_path, Path.cwd()), model=False, grammar=False)
+    info = linter.info(rule_id)
+    if info is None:
+        known = ", ".join(i.id for i in linter.infos())
+        fail(f"unknown rule '{rule_id}' (rules: {known})")
+        return
+    click.echo(f"{info.id}: {info.title}")
+    click.echo(f"severity: {info.severity}   languages: {', '.join(info.langs)}   defined in: {info.source}")
+    click.echo("")
+    click.echo(click.wrap_text(info.why, 88))
+    if info.flag_examples:
+        click.echo("\nFlags:")
+        for ex in info.flag_examples:
+            click.echo("  ✗ " + ex.replace("\n", " ⏎ "))
+    if info.pass_examples:
+        click.echo("Passes:")
+        for ex in info.pass_examples:
+            click.echo("  ✓ " + ex.replace("\n", " ⏎ "))
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option("--stdio", is_flag=True, help="Accepted and ignored: the server always speaks over stdio.")
+def lsp(stdio: bool) -> None:
+    """Run the language server over standard input and output."""
+    from .lsp import serve
+
+    serve()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

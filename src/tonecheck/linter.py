@@ -1,0 +1,164 @@
+"""The pipeline: a draft in, a :class:`Report` out. Every front door goes through here."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .analysis import Analysis
+from .checks import diacritics, grammar, tone_rules  # noqa: F401  (register the checks)
+from .checks.base import Check, CheckContext, CheckInfo, registry
+from .config import Config, validate_rule_ids
+from .document import Document
+from .errors import GrammarUnavailable, ModelUnavailable
+from .inputs import check_text
+from .report import Finding, Report
+from .rules.loader import RuleSet, builtin_rules_dir, load_rules
+
+# Checks that always run; "grammar" joins when enabled.
+BASE_CHECKS = ("tone-rules", "cedilla-diacritics", "missing-diacritics")
+# Findings of these rules take precedence over a grammar finding on the same words.
+_OVERRIDES_GRAMMAR = ("cedilla-diacritics", "missing-diacritics")
+
+
+class Linter:
+    """Loads rules (and, lazily, the tone model and grammar engines) once; checks many texts.
+
+    Thread-safe: ``check`` may be called from several threads at once.
+    """
+
+    def __init__(self, config: Config | None = None, *, model: bool = True, grammar: bool = True,
+                 on_notice: Callable[[str], None] | None = None) -> None:
+        self.config = config or Config()
+        self.rules: RuleSet = load_rules([builtin_rules_dir(), *self.config.rule_paths])
+        self.use_model = model and self.config.model
+        self.use_grammar = grammar and self.config.grammar
+        self._on_notice = on_notice or (lambda msg: print(f"tonecheck: {msg}", file=sys.stderr))
+        self._said: set[str] = set()
+        self._lock = threading.Lock()
+        names = [*BASE_CHECKS, *(["grammar"] if self.use_grammar else [])]
+        self.checks: list[Check] = [registry[n](self.config, self.rules) for n in names]
+        self._model: Any = None
+        validate_rule_ids(self.config, {i.id for i in self.infos()})
+
+    # -- information ----------------------------------------------------------------------
+
+    def infos(self) -> list[CheckInfo]:
+        infos = [i for c in self.checks for i in c.infos()]
+        if not self.use_grammar:
+            infos.append(registry["grammar"](self.config, self.rules).infos()[0])
+        return sorted(infos, key=lambda i: i.id)
+
+    def info(self, rule_id: str) -> CheckInfo | None:
+        if rule_id.startswith("grammar:"):
+            rule_id = "grammar:*"
+        return next((i for i in self.infos() if i.id == rule_id), None)
+
+    # -- checking -------------------------------------------------------------------------
+
+    def check(self, text: str, lang: str | None = None) -> Report:
+        """Check one draft. ``lang``: "auto", "ro" or "en" (default: the config's)."""
+        check_text(text, self.config.max_bytes)
+        lang = lang or self.config.language
+        if lang not in ("auto", "ro", "en"):
+            raise ValueError(f"lang must be auto, ro or en, not {lang!r}")
+        doc = Document.from_text(text)
+        analysis = Analysis.build(doc, lang, self.rules.profiles)
+        ctx = CheckContext(self.config, self.rules)
+        self._add_model_scores(analysis, ctx)
+        findings: list[Finding] = []
+        for check in self.checks:
+            try:
+                findings += check.run(analysis, ctx)
+            except GrammarUnavailable as exc:
+                self._notice(str(exc))
+        findings = self._filter(analysis, findings)
+        return Report(text=text, lang=analysis.lang, findings=findings,
+                      notices=ctx.notices, register=analysis.register)
+
+    def _add_model_scores(self, analysis: Analysis, ctx: CheckContext) -> None:
+        model = self._tone_model()
+        if model is None:
+            return
+        scores = model.score([s.text for s in analysis.sentences])
+        ctx.model_scores = [s.probs for s in scores]
+        ctx.model_thresholds = dict(model.thresholds)
+
+    def _tone_model(self) -> Any:
+        if not self.use_model:
+            return None
+        with self._lock:
+            if self._model is None:
+                try:
+                    from .tone import ToneModel
+
+                    self._model = ToneModel.load()
+                except (ModelUnavailable, ImportError) as exc:
+                    self._notice(f"tone model unavailable, checking with rules only: {exc}")
+                    self.use_model = False
+                    return None
+            return self._model
+
+    def _notice(self, message: str) -> None:
+        with self._lock:
+            if message in self._said:
+                return
+            self._said.add(message)
+        self._on_notice(message)
+
+    def _filter(self, analysis: Analysis, findings: list[Finding]) -> list[Finding]:
+        """Config filters, ignores, precedence over grammar, and offsets in the user's text."""
+        doc = analysis.doc
+        cfg = self.config
+        owned = {(f.start, f.end) for f in findings if f.rule in _OVERRIDES_GRAMMAR}
+        out = []
+        for f in findings:
+            if not cfg.is_enabled(f.rule):
+                continue
+            if f.source == "grammar" and (f.start, f.end) in owned:
+                continue
+            sentence = doc.sentence_at(f.start)
+            if sentence and any(i.hides(f.rule, sentence.text) for i in cfg.ignore):
+                continue
+            severity = cfg.severity.get(f.rule, f.severity)
+            start, end = doc.to_source(f.start), doc.to_source(f.end)
+            line, column = doc.line_col(start)
+            suggestions = tuple(
+                dataclasses.replace(s, edits=tuple(
+                    dataclasses.replace(e, start=doc.to_source(e.start), end=doc.to_source(e.end))
+                    for e in s.edits))
+                for s in f.suggestions
+            )
+            out.append(dataclasses.replace(f, severity=severity, start=start, end=end, line=line,
+                                           column=column, suggestions=suggestions))
+        out.sort(key=lambda f: (f.start, f.end, f.rule))
+        return out
+
+
+_default: Linter | None = None
+_default_lock = threading.Lock()
+
+
+def default_linter() -> Linter:
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Linter()
+        return _default
+
+
+def check(text: str, lang: str = "auto", config: Config | None = None) -> Report:
+    """Check a draft with the default configuration (or ``config``)."""
+    linter = Linter(config) if config is not None else default_linter()
+    return linter.check(text, lang)
+
+
+def config_for(path: Path) -> Config:
+    from .config import find_config, load_config
+
+    found = find_config(path)
+    return load_config(found) if found else Config()

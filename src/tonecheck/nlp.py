@@ -1,0 +1,98 @@
+"""Tokens and lemmas per language, with a diacritics-folded form of each.
+
+spaCy's rule-based tokenizers (``spacy.blank``) and lookup lemma tables from
+``spacy-lookups-data`` serve both languages: they are fast (well under a millisecond per
+message) and need no trained pipeline, which Romanian lacks. Romanian written without
+diacritics is restored word by word from a frequency map before the lemma lookup, so
+"pauzei", "pauza" and "pauză" all reach the lemma "pauză".
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .normalize import comma_below, fold
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token of a sentence. ``start``/``end`` are offsets into the document text."""
+
+    start: int
+    end: int
+    text: str
+    fold: str  # lowercase, no diacritics
+    lemma: str  # lemma, folded the same way
+
+    @property
+    def is_word(self) -> bool:
+        return any(c.isalnum() for c in self.text)
+
+
+class Analyzer:
+    """Tokenizer and lemmatizer of one language."""
+
+    def __init__(self, lang: str) -> None:
+        import spacy
+        from spacy.lookups import load_lookups
+
+        self.lang = lang
+        self._nlp = spacy.blank(lang)
+        self._lemmas: Any = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+        self._restore = ro_diacritics_map() if lang == "ro" else {}
+        self._lock = threading.Lock()
+
+    def tokenize(self, text: str, offset: int = 0) -> list[Token]:
+        with self._lock:  # spaCy's tokenizer caches are not documented as thread-safe
+            doc = self._nlp.make_doc(text)
+        out = []
+        for t in doc:
+            start = offset + t.idx
+            surface = t.text
+            out.append(Token(start, start + len(surface), surface, fold(surface), self.lemma(surface)))
+        return out
+
+    def lemma(self, word: str) -> str:
+        return _lemma_cached(self, word)
+
+    def _lemma(self, word: str) -> str:
+        lower = comma_below(word.lower())
+        restored = self._restore.get(lower, (lower, 0.0))[0]
+        lemma = self._lemmas.get(restored) or self._lemmas.get(lower) or restored
+        return fold(lemma)
+
+    def restore(self, folded_word: str) -> tuple[str, float] | None:
+        """The diacritized form of a Romanian word written without diacritics, and how
+        sure we are (the share of that form among all spellings of the word)."""
+        return self._restore.get(folded_word)
+
+
+@lru_cache(maxsize=65536)
+def _lemma_cached(analyzer: Analyzer, word: str) -> str:
+    return analyzer._lemma(word)
+
+
+@lru_cache(maxsize=1)
+def ro_diacritics_map() -> dict[str, tuple[str, float]]:
+    data = resources.files("tonecheck.data").joinpath("ro_diacritics.tsv").read_text(encoding="utf-8")
+    out: dict[str, tuple[str, float]] = {}
+    for line in data.splitlines():
+        plain, word, share = line.split("\t")
+        out[plain] = (word, float(share))
+    return out
+
+
+_analyzers: dict[str, Analyzer] = {}
+_analyzers_lock = threading.Lock()
+
+
+def analyzer(lang: str) -> Analyzer:
+    """The shared analyzer of ``lang``, built once per process."""
+    with _analyzers_lock:
+        if lang not in _analyzers:
+            _analyzers[lang] = Analyzer(lang)
+        return _analyzers[lang]

@@ -1,0 +1,79 @@
+"""Finding and loading rule folders: the built-in ones and the user's own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..errors import RuleFileError
+from ..nlp import analyzer
+from .compiled import CompiledRule, LanguageProfile, compile_profile, compile_rule
+from .schema import RuleSpec, validate_rule
+from .yamlio import load_yaml
+
+PROFILE_FILE = "language.yml"
+
+
+def builtin_rules_dir() -> Path:
+    """The rules shipped with tonecheck: inside the wheel, or the repository's ``rules/``."""
+    packaged = resources.files("tonecheck").joinpath("builtin_rules")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+@dataclass
+class RuleSet:
+    """Compiled rules and profiles per language."""
+
+    rules: dict[str, list[CompiledRule]] = field(default_factory=dict)
+    profiles: dict[str, LanguageProfile] = field(default_factory=dict)
+
+    def for_lang(self, lang: str) -> list[CompiledRule]:
+        return self.rules.get(lang, [])
+
+    def specs(self) -> list[RuleSpec]:
+        return [r.spec for rules in self.rules.values() for r in rules]
+
+    def ids(self) -> set[str]:
+        return {r.id for rules in self.rules.values() for r in rules}
+
+
+def _tokenizer(lang: str):  # type: ignore[no-untyped-def]
+    a = analyzer(lang)
+    return lambda text: [t.text for t in a.tokenize(text)]
+
+
+def load_rule_file(path: Path) -> RuleSpec:
+    data, lines = load_yaml(path)
+    return validate_rule(data, lines, path)
+
+
+def load_rules(folders: Iterable[Path]) -> RuleSet:
+    """Load every ``<folder>/<lang>/*.yml`` (or ``<folder>/*.yml``); later folders override
+    earlier rules with the same id and language, so users can replace a built-in rule."""
+    ruleset = RuleSet()
+    by_key: dict[tuple[str, str], RuleSpec] = {}
+    profiles: dict[str, tuple[object, dict, Path]] = {}  # type: ignore[type-arg]
+    for folder in folders:
+        if not folder.is_dir():
+            raise RuleFileError(str(folder), None, "rule folder not found")
+        for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*/*.yml")):
+            if path.name == PROFILE_FILE:
+                data, lines = load_yaml(path)
+                lang = data.get("lang") if isinstance(data, dict) else None
+                if lang not in ("ro", "en"):
+                    raise RuleFileError(str(path), lines.get(("lang",), 1), "a language profile needs lang: ro or en")
+                profiles[lang] = (data, lines, path)
+                continue
+            spec = load_rule_file(path)
+            by_key[(spec.lang, spec.id)] = spec
+    for lang, (data, lines, path) in profiles.items():
+        ruleset.profiles[lang] = compile_profile(data, lines, path, _tokenizer(lang))
+    for (lang, _id), spec in sorted(by_key.items()):
+        if lang not in ruleset.profiles:
+            raise RuleFileError(str(spec.path), None, f"no language profile ({PROFILE_FILE}) for '{lang}'")
+        ruleset.rules.setdefault(lang, []).append(compile_rule(spec, _tokenizer(lang)))
+    return ruleset
