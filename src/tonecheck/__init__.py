@@ -27,3 +27,7 @@ __all__ = [
     "ModelUnavailable", "Report", "RuleFileError", "Severity", "Suggestion", "TonecheckError",
     "check", "load_config", "__version__",
 ]
+
+from .rewrite import Rewrite, rewrite  # noqa: E402  (needs the linter above)
+
+__all__ += ["Rewrite", "rewrite"]

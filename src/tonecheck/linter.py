@@ -9,8 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import tonecheck.checks.diacritics
+import tonecheck.checks.grammar
+import tonecheck.checks.tone_rules  # noqa: F401  (importing registers the checks)
+
 from .analysis import Analysis
-from .checks import diacritics, grammar, tone_rules  # noqa: F401  (register the checks)
 from .checks.base import Check, CheckContext, CheckInfo, registry
 from .config import Config, validate_rule_ids
 from .document import Document
@@ -94,7 +97,7 @@ class Linter:
         with self._lock:
             if self._model is None:
                 try:
-                    from .tone import ToneModel
+                    from .tone import ToneModel  # type: ignore[attr-defined,unused-ignore]
 
                     self._model = ToneModel.load()
                 except (ModelUnavailable, ImportError) as exc:

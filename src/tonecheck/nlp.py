@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -64,6 +64,14 @@ class Analyzer:
         restored = self._restore.get(lower, (lower, 0.0))[0]
         lemma = self._lemmas.get(restored) or self._lemmas.get(lower) or restored
         return fold(lemma)
+
+    def is_known_form(self, word: str) -> bool:
+        """Is ``word`` (lowercase) a form or a lemma in the lemma table: a real word as written?"""
+        return word in self._lemmas or word in self._lemma_values
+
+    @cached_property
+    def _lemma_values(self) -> frozenset[str]:
+        return frozenset(self._lemmas.values())
 
     def restore(self, folded_word: str) -> tuple[str, float] | None:
         """The diacritized form of a Romanian word written without diacritics, and how

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -39,6 +40,8 @@ class CheckContext:
     model_scores: list[dict[str, float]] | None = None
     model_thresholds: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    # The send date: notice dates in suggestions are computed from it.
+    today: dt.date = field(default_factory=dt.date.today)
 
 
 class Check(Protocol):

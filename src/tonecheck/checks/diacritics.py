@@ -14,9 +14,12 @@ from ..rules.loader import RuleSet
 from .base import CheckContext, CheckInfo, register
 
 _CEDILLA_WORD = re.compile(r"\w*[şţŞŢ]\w*")
-# Only words whose diacritized spelling is this dominant are flagged (so "va"/"vă",
-# "ca"/"că" and other ambiguous pairs stay quiet).
-MIN_SHARE = 0.8
+# A word without diacritics is flagged when it is no Romanian word as written
+# ("multumesc"), or when its diacritized spelling dominates this much ("si" -> "și");
+# ambiguous pairs such as "va"/"vă" and "ca"/"că" stay quiet.
+MIN_SHARE_OF_REAL_WORD = 0.85
+# Everyday words that are correct both ways, where only the sentence can tell.
+AMBIGUOUS = frozenset({"ca", "sa", "va", "fata", "casa", "masa", "mana", "tara", "tata", "mama", "rau", "ti"})
 
 
 @register("cedilla-diacritics")
@@ -85,7 +88,9 @@ class MissingDiacritics:
                 if not tok.is_word or has_romanian_diacritics(tok.text) or not tok.text.isalpha():
                     continue
                 restored = ro.restore(tok.fold)
-                if restored is None or restored[1] < MIN_SHARE or tok.fold != tok.text.lower():
+                if restored is None or tok.fold != tok.text.lower() or tok.fold in AMBIGUOUS:
+                    continue
+                if ro.is_known_form(tok.fold) and restored[1] < MIN_SHARE_OF_REAL_WORD:
                     continue
                 fixed = _same_case(tok.text, restored[0])
                 out.append(Finding(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..analysis import Analysis, SentenceInfo
 from ..config import Config
+from ..dates import fill
 from ..i18n import t
 from ..report import Edit, Finding, Suggestion
 from ..rules.compiled import CompiledRule, Hit
@@ -128,7 +129,7 @@ class ToneRules:
         at = _insertion_point(analysis, spec.insert.at if spec.insert else "after-greeting")
         suggestions = []
         if spec.insert is not None:
-            text = spec.insert.text.pick(analysis.register)
+            text = fill(spec.insert.text.pick(analysis.register), analysis.lang, ctx.today)
             edit_text = _with_separator(analysis, at, text)
             suggestions.append(Suggestion(t("insert", analysis.lang, text=text), (Edit(at, at, edit_text),)))
         return [Finding(

@@ -94,14 +94,13 @@ def compile_phrase(phrase: str, tokenize: Tokenize) -> list[Variant]:
     pos, variants = _parse_sequence(parts, 0, tokenize)
     if pos != len(parts):
         raise PatternError(f"unbalanced ')' in {phrase!r}")
-    out = []
-    for v in variants:
-        v = tuple(v)
-        if not v:
+    out: list[Variant] = []
+    for slots in variants:
+        if not slots:
             continue
-        if not isinstance(v[0], Literal) or not isinstance(v[-1], Literal):
+        if not isinstance(slots[0], Literal) or not isinstance(slots[-1], Literal):
             raise PatternError(f"{phrase!r}: a phrase must start and end with a word, not a gap")
-        out.append(v)
+        out.append(tuple(slots))
     if not out:
         raise PatternError(f"{phrase!r} matches nothing")
     return out
@@ -122,7 +121,9 @@ def _parse_sequence(parts: list[str], pos: int, tokenize: Tokenize) -> tuple[int
             optional = parts[pos] == ")?"
             pos += 1
             merged = _as_literal(inner)
-            choices = ([[merged]] if merged else inner) + ([[]] if optional else [])
+            choices: list[list[Slot]] = [[merged]] if merged else inner
+            if optional:
+                choices = [*choices, []]
             current = [c + i for c, i in itertools.product(current, choices)]
         elif part == "|":
             alternatives.append(current)

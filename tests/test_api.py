@@ -1,0 +1,117 @@
+"""The Python API: typed results, typed errors, thread safety, config, suppression."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import tonecheck
+from tonecheck.config import parse_config
+
+
+def test_check_returns_typed_report(rules_linter: tonecheck.Linter) -> None:
+    report = rules_linter.check("Hi Sam,\nI think we need to take a break.\nBest,\nAna")
+    assert report.lang == "en"
+    finding = next(f for f in report.findings if f.rule == "breakup-word")
+    assert finding.severity is tonecheck.Severity.ERROR
+    assert isinstance(finding.suggestions[0], tonecheck.Suggestion)
+    assert isinstance(finding.suggestions[0].edits[0], tonecheck.Edit)
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t ", "\x00\x01\x02\x03binary\x00\x00\x05"])
+def test_bad_text_raises_input_error(rules_linter: tonecheck.Linter, bad: str) -> None:
+    with pytest.raises(tonecheck.InputError):
+        rules_linter.check(bad)
+
+
+def test_too_large_text_raises_input_error() -> None:
+    linter = tonecheck.Linter(parse_config({"max-bytes": 100}), model=False, grammar=False)
+    with pytest.raises(tonecheck.InputError, match="over the limit"):
+        linter.check("Thank you. " * 20)
+
+
+def test_thread_safe(rules_linter: tonecheck.Linter) -> None:
+    texts = ["Cred că avem nevoie de o pauză.", "You never paid on time.", "Mersi de nimic."] * 10
+    expected = [rules_linter.check(t).rules for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda t: rules_linter.check(t).rules, texts)) == expected
+
+
+def test_mixed_language_sentences_use_their_own_rules(rules_linter: tonecheck.Linter) -> None:
+    text = ("Bună ziua, vă mulțumesc pentru colaborare și vă scriu să vă spun că plec la sfârșitul lunii.\n"
+            "Honestly, I think we need to take a break from working together.")
+    report = rules_linter.check(text)
+    assert report.lang == "ro"
+    assert "breakup-word" in report.rules
+
+
+def test_config_disable_severity_and_ignore() -> None:
+    text = "Hi Sam,\nI think we need to take a break.\nBest,\nAna"
+    off = tonecheck.Linter(parse_config({"disable-rules": ["breakup-word"]}), model=False, grammar=False)
+    assert "breakup-word" not in off.check(text).rules
+    warn = tonecheck.Linter(parse_config({"severity": {"breakup-word": "info"}}), model=False, grammar=False)
+    assert next(f for f in warn.check(text).findings if f.rule == "breakup-word").severity is tonecheck.Severity.INFO
+    hidden = tonecheck.Linter(parse_config({"ignore": [{"rule": "breakup-word", "phrase": "take a break"}]}),
+                              model=False, grammar=False)
+    assert "breakup-word" not in hidden.check(text).rules
+
+
+def test_words_where_rule_ids_belong_get_a_helpful_error() -> None:
+    with pytest.raises(tonecheck.ConfigError, match=r"not a rule id.*\[\[ignore\]\]"):
+        tonecheck.Linter(parse_config({"disable-rules": ["pauza"]}), model=False, grammar=False)
+
+
+@pytest.mark.parametrize("data", [{"disable": ["blame"]}, {"language": "fr"}, {"fail-on": "fatal"},
+                                  {"ignore": [{"rule": "blame"}]}, {"max-bytes": -1}])
+def test_bad_config_raises_config_error(data: dict) -> None:  # type: ignore[type-arg]
+    with pytest.raises(tonecheck.ConfigError):
+        parse_config(data)
+
+
+def test_user_rule_folder_adds_a_rule(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "house" / "en"
+    folder.mkdir(parents=True)
+    (folder / "no-asap.yml").write_text(
+        "id: no-asap\nlang: en\nkind: presence\nseverity: warning\nmessage: 'Avoid “{match}”.'\n"
+        "why: Pressure words.\nmatch:\n  phrases: [asap]\nexamples:\n  flag: [Send it ASAP.]\n  pass: [Send it soon.]\n",
+        encoding="utf-8",
+    )
+    linter = tonecheck.Linter(parse_config({"rule-paths": [str(tmp_path / "house")]}), model=False, grammar=False)
+    assert "no-asap" in linter.check("Please send it asap, thanks.", "en").rules
+
+
+@pytest.mark.parametrize(("body", "problem"), [
+    ("id: x\n", "must match the file name"),
+    ("id: broken\nlang: en\nkind: presence\nseverity: loud\n", "unknown severity"),
+    ("id: broken\nlang: en\nkind: presence\nseverity: error\nmessage: m\nwhy: w\nmatch:\n  phrases: ['(a b']\n"
+     "examples: {flag: [a], pass: [b]}\n", "unclosed"),
+    ("id: broken\n  bad: [\n", "invalid YAML"),
+])
+def test_broken_rule_file_names_file_and_line(tmp_path, body: str, problem: str) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "en"
+    folder.mkdir()
+    (folder / "broken.yml").write_text(body, encoding="utf-8")
+    with pytest.raises(tonecheck.RuleFileError, match=problem) as err:
+        tonecheck.Linter(parse_config({"rule-paths": [str(tmp_path)]}), model=False, grammar=False)
+    assert "broken.yml" in str(err.value)
+
+
+def test_negation_scope(rules_linter: tonecheck.Linter) -> None:
+    assert "blame" not in rules_linter.check("This is not your fault, and I'm not blaming anyone.", "en").rules
+    assert "blame" in rules_linter.check("You never paid on time.", "en").rules
+    assert "blame" not in rules_linter.check("Nu este vina dumneavoastră.", "ro").rules
+
+
+def test_sarcastic_thanks_is_hostile_not_thanks(rules_linter: tonecheck.Linter) -> None:
+    for text, lang in [("Thanks for nothing. My last day is Friday.", "en"), ("Mersi de nimic. Plec vineri.", "ro")]:
+        rules = rules_linter.check(text, lang).rules
+        assert "hostile-tone" in rules and "missing-thanks" in rules
+
+
+def test_romanian_without_diacritics_and_with_cedilla(rules_linter: tonecheck.Linter) -> None:
+    for text in ["Cred ca avem nevoie de o pauza.", "Cred că avem nevoie de o pauzǎ.", "E timpul să ne despărţim."]:
+        assert "breakup-word" in rules_linter.check(text, "ro").rules
+    cedilla = rules_linter.check("Vă mulţumesc şi vă doresc succes.", "ro")
+    fixes = [f.suggestions[0].edits[0].text for f in cedilla.findings if f.rule == "cedilla-diacritics"]
+    assert fixes == ["mulțumesc", "și"]
