@@ -151,6 +151,62 @@ def explain(rule_id: str, config_path: str | None) -> None:
             click.echo("  ✓ " + ex.replace("\n", " ⏎ "))
 
 
+@main.command()
+@click.argument("file", type=str)
+@click.option("--lang", type=click.Choice(["auto", "ro", "en"]), default=None)
+@click.option("--diff", "show_diff", is_flag=True, help="Show a unified diff instead of the revised draft.")
+@click.option("--in-place", is_flag=True, help="Write the revised draft to FILE (atomically; the original is kept as FILE.orig).")
+@click.option("--interactive", is_flag=True, help="Accept or reject each change in the terminal.")
+@click.option("--no-grammar", is_flag=True, help="Leave grammar and spelling alone.")
+@click.option("--no-model", is_flag=True, help="Rules only: skip the tone model.")
+@click.option("--config", "config_path", type=str, default=None)
+@user_errors
+def rewrite(file: str, lang: str | None, show_diff: bool, in_place: bool, interactive: bool, no_grammar: bool,
+            no_model: bool, config_path: str | None) -> None:
+    """Print FILE revised: every fix applied, missing parts inserted."""
+    import difflib
+
+    from .linter import Linter
+    from .rewrite import apply_edits, choose_edits
+    from .safe_write import write_atomic
+
+    path = Path(file) if file != "-" else None
+    config = _config(config_path, path or Path.cwd())
+    decoded = read_file(path, config.max_bytes) if path else decode(sys.stdin.buffer.read(), "<stdin>", config.max_bytes)
+    linter = Linter(config, model=not no_model, grammar=not no_grammar)
+    report = linter.check(decoded.text, lang)
+    edits = choose_edits(report.findings)
+    if interactive:
+        edits = [e for e in edits if _ask(decoded.text, e, report)]
+    revised = apply_edits(decoded.text, edits) if edits else decoded.text
+    if in_place and path is not None:
+        if revised != decoded.text:
+            backup = write_atomic(path, revised)
+            click.echo(f"tonecheck: rewrote {path} ({len(edits)} change(s)); original kept as {backup}", err=True)
+        else:
+            click.echo(f"tonecheck: {path} needs no changes", err=True)
+        return
+    if show_diff:
+        name = file
+        click.echo("".join(difflib.unified_diff(decoded.text.splitlines(keepends=True), revised.splitlines(keepends=True),
+                                                fromfile=name, tofile=f"{name} (revised)")), nl=False)
+        return
+    click.echo(revised, nl=not revised.endswith("\n"))
+
+
+def _ask(text: str, edit: Any, report: Any) -> bool:
+    finding = next((f for f in report.findings if f.suggestions and edit in f.suggestions[0].edits), None)
+    old = text[edit.start : edit.end]
+    click.echo("")
+    if finding is not None:
+        click.echo(click.style(f"{finding.rule}: ", bold=True) + finding.message)
+    if old:
+        click.echo(click.style(f"- {old}", fg="red"))
+    if edit.text.strip():
+        click.echo(click.style(f"+ {edit.text.strip()}", fg="green"))
+    return click.confirm("Apply this change?", default=True)
+
+
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.option("--stdio", is_flag=True, help="Accepted and ignored: the server always speaks over stdio.")
 def lsp(stdio: bool) -> None:
