@@ -155,7 +155,8 @@ def explain(rule_id: str, config_path: str | None) -> None:
 @click.argument("file", type=str)
 @click.option("--lang", type=click.Choice(["auto", "ro", "en"]), default=None)
 @click.option("--diff", "show_diff", is_flag=True, help="Show a unified diff instead of the revised draft.")
-@click.option("--in-place", is_flag=True, help="Write the revised draft to FILE (atomically; the original is kept as FILE.orig).")
+@click.option("--in-place", is_flag=True,
+              help="Write the revised draft to FILE (atomically; the original is kept as FILE.orig).")
 @click.option("--interactive", is_flag=True, help="Accept or reject each change in the terminal.")
 @click.option("--no-grammar", is_flag=True, help="Leave grammar and spelling alone.")
 @click.option("--no-model", is_flag=True, help="Rules only: skip the tone model.")

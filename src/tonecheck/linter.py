@@ -35,11 +35,12 @@ class Linter:
     """
 
     def __init__(self, config: Config | None = None, *, model: bool = True, grammar: bool = True,
-                 on_notice: Callable[[str], None] | None = None) -> None:
+                 on_notice: Callable[[str], None] | None = None, rules: bool = True) -> None:
         self.config = config or Config()
         self.rules: RuleSet = load_rules([builtin_rules_dir(), *self.config.rule_paths])
         self.use_model = model and self.config.model
         self.use_grammar = grammar and self.config.grammar
+        self.use_rules = rules  # False: model-only tone checks, for evaluation
         self._on_notice = on_notice or (lambda msg: print(f"tonecheck: {msg}", file=sys.stderr))
         self._said: set[str] = set()
         self._lock = threading.Lock()
@@ -71,7 +72,7 @@ class Linter:
             raise ValueError(f"lang must be auto, ro or en, not {lang!r}")
         doc = Document.from_text(text)
         analysis = Analysis.build(doc, lang, self.rules.profiles)
-        ctx = CheckContext(self.config, self.rules)
+        ctx = CheckContext(self.config, self.rules, use_rules=self.use_rules)
         self._add_model_scores(analysis, ctx)
         findings: list[Finding] = []
         for check in self.checks:

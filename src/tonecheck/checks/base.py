@@ -40,6 +40,8 @@ class CheckContext:
     model_scores: list[dict[str, float]] | None = None
     model_thresholds: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    # False gives the model-only path (for evaluation): rule phrases are not matched.
+    use_rules: bool = True
     # The send date: notice dates in suggestions are computed from it.
     today: dt.date = field(default_factory=dt.date.today)
 

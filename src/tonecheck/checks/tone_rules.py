@@ -45,7 +45,7 @@ class ToneRules:
         return list(by_id.values())
 
     def run(self, analysis: Analysis, ctx: CheckContext) -> list[Finding]:
-        hits = self._all_hits(analysis)
+        hits = self._all_hits(analysis) if ctx.use_rules else {}
         findings: list[Finding] = []
         doc_rules = {r.id: r for r in self.rules.for_lang(analysis.lang)}
         for rule_id, rule in doc_rules.items():

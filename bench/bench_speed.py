@@ -1,0 +1,71 @@
+"""Warm check time per message and CLI cold start. Prints numbers; asserts nothing.
+
+    .venv/bin/python bench/bench_speed.py [--repeat 200] [--model] [--grammar]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+import tonecheck  # noqa: E402
+
+# About 150 words each, one per language, with problems for the rules to find.
+MESSAGES = {
+    "en": (ROOT / "examples" / "en-good.txt").read_text(encoding="utf-8") + "\n"
+    + (ROOT / "examples" / "en-bad.txt").read_text(encoding="utf-8"),
+    "ro": (ROOT / "examples" / "ro-good.txt").read_text(encoding="utf-8") + "\n"
+    + (ROOT / "examples" / "ro-bad.txt").read_text(encoding="utf-8"),
+}
+
+
+def timed(linter: tonecheck.Linter, text: str, repeat: int) -> list[float]:
+    linter.check(text)  # warm: lazy loads happen here
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        linter.check(text)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--model", action="store_true", help="also time rules + model")
+    parser.add_argument("--grammar", action="store_true", help="also time with grammar")
+    args = parser.parse_args()
+    setups = [("rules only", dict(model=False, grammar=False))]
+    if args.model:
+        setups.append(("rules + model", dict(model=True, grammar=False)))
+    if args.grammar:
+        setups.append(("rules + grammar", dict(model=False, grammar=True)))
+    for name, kwargs in setups:
+        t0 = time.perf_counter()
+        linter = tonecheck.Linter(**kwargs)  # type: ignore[arg-type]
+        load = time.perf_counter() - t0
+        for lang, text in MESSAGES.items():
+            ms = timed(linter, text, args.repeat)
+            words = len(text.split())
+            print(f"{name:<16} {lang}  {words} words  median {statistics.median(ms):6.2f} ms  "
+                  f"p95 {sorted(ms)[int(len(ms) * 0.95) - 1]:6.2f} ms  (linter built in {load:.2f} s)")
+    for flags in (["--no-model", "--no-grammar"], ["--no-grammar"]):
+        runs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "tonecheck", "check", *flags, str(ROOT / "examples" / "ro-bad.txt")],
+                           capture_output=True)
+            runs.append(time.perf_counter() - t0)
+        print(f"CLI cold start {' '.join(flags):<26} median {statistics.median(runs):.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
