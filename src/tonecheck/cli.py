@@ -208,6 +208,65 @@ def _ask(text: str, edit: Any, report: Any) -> bool:
     return click.confirm("Apply this change?", default=True)
 
 
+@main.command()
+def doctor() -> None:
+    """Report what is installed and working: rules, language tools, grammar, tone model."""
+    import platform
+
+    ok = True
+
+    def line(name: str, status: str, detail: str) -> None:
+        mark = {"ok": "✓", "warn": "!", "fail": "✗"}[status]
+        click.echo(f"{mark} {name:<18} {detail}")
+
+    line("python", "ok", f"{platform.python_version()} ({sys.executable})")
+    line("tonecheck", "ok", __version__)
+    try:
+        from .linter import Linter
+
+        linter = Linter(model=False, grammar=False)
+        line("rules", "ok", f"{len(linter.rules.specs())} rule files from {', '.join(sorted(linter.rules.rules))}")
+    except TonecheckError as exc:
+        ok = False
+        line("rules", "fail", str(exc))
+    for lang in ("ro", "en"):
+        try:
+            from .nlp import analyzer
+
+            analyzer(lang).tokenize("test")
+            line(f"spaCy ({lang})", "ok", "tokenizer and lemma table loaded")
+        except Exception as exc:  # doctor reports every failure instead of raising it
+            ok = False
+            line(f"spaCy ({lang})", "fail", str(exc).splitlines()[0])
+    from .checks.grammar import _Engines
+
+    engines = _Engines(None)
+    for lang in ("ro", "en"):
+        try:
+            engines.get(lang)
+            line(f"grammar ({lang})", "ok", "LanguageTool rules (lingotweaker), offline")
+        except TonecheckError as exc:
+            line(f"grammar ({lang})", "warn", str(exc))
+    try:
+        import torch
+
+        line("torch", "ok", torch.__version__)
+    except ImportError:
+        line("torch", "warn", "not installed: the tone model is off")
+    try:
+        from .tone import ToneModel  # type: ignore[attr-defined,unused-ignore]
+        from .tone.encoder import encoder_info  # type: ignore[import-not-found,unused-ignore]
+
+        info = encoder_info()
+        status = "ok" if info.get("status") == "ready" else "warn"
+        line("tone encoder", status, f"{info.get('status')} at {info.get('path')}")
+        ToneModel.load()
+        line("tone model", "ok", "heads loaded")
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        line("tone model", "warn", f"unavailable ({str(exc).splitlines()[0]}); run `tonecheck models build`")
+    sys.exit(0 if ok else 1)
+
+
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.option("--stdio", is_flag=True, help="Accepted and ignored: the server always speaks over stdio.")
 def lsp(stdio: bool) -> None:

@@ -44,6 +44,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,7 @@ from .errors import ConfigError, InputError, TonecheckError
 from .linter import Linter
 from .overrides import clean_rules, record_override
 from .report import Edit, Finding, Report, Severity
-from .rewrite import apply_edits, choose_edits
+from .rewrite import apply_edits, choose_edits, rewrite
 from .safe_write import write_atomic
 
 log = logging.getLogger("tonecheck.lsp")
@@ -170,8 +171,8 @@ def parse_settings(data: Any, base: Settings | None = None) -> tuple[Settings, l
                 changes["debounce_ms"] = value
             else:
                 bad(key, "a whole number of milliseconds (0-60000)")
-        elif key == "path":
-            pass  # the client's own setting (where to find `tonecheck`)
+        elif key in ("path", "trace"):
+            pass  # the client's own settings (where to find `tonecheck`, protocol tracing)
         else:
             problems.append(f"unknown setting tonecheck.{key}, ignored")
     return replace(base, **changes), problems
@@ -385,6 +386,10 @@ class ToneServer(LanguageServer):
         self._config_write_lock = threading.Lock()
         self._said: set[str] = set()
 
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        super().shutdown()
+
     # -- logging to the client ------------------------------------------------------------
 
     def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
@@ -434,7 +439,10 @@ class ToneServer(LanguageServer):
         found = find_config(anchor) if anchor else None
         if found is None:
             return Config()
-        stat = found.stat()
+        try:
+            stat = found.stat()
+        except OSError as exc:
+            raise ConfigError(f"{found}: cannot read: {exc}") from None
         stamp = (stat.st_mtime_ns, stat.st_size)
         cached = self._configs.get(found)
         if cached and cached[0] == stamp:
@@ -452,6 +460,10 @@ class ToneServer(LanguageServer):
                 self._linters.move_to_end(key)
                 return linter
             linter = Linter(config, model=config.model, grammar=config.grammar, on_notice=self.notice)
+            # Linter._tone_model reports an unavailable model through _notice while holding the same
+            # lock; with a plain Lock the first check deadlocks. A re-entrant lock is harmless either way.
+            if not isinstance(getattr(linter, "_lock", None), type(threading.RLock())):
+                linter._lock = threading.RLock()  # type: ignore[assignment]
             # Hand over a tone model that another linter already loaded (it does not depend on the config).
             for other in self._linters.values():
                 model = getattr(other, "_model", None)
@@ -782,10 +794,12 @@ def code_actions(ls: ToneServer, params: lsp.CodeActionParams) -> list[lsp.CodeA
     if all_edits:
         actions.append(edit_action("Tonecheck: fix all", all_edits, KIND_FIX_ALL, []))
     only = params.context.only
+    # The source action only when asked for by its own name ("source.fixAll.tonecheck" in
+    # editor.codeActionsOnSave): a generic "source.fixAll" on save must not rewrite a draft.
+    if not only or KIND_FIX_ALL not in only:
+        actions = [a for a in actions if a.kind != KIND_FIX_ALL]
     if only:
         actions = [a for a in actions if a.kind and any(a.kind == k or a.kind.startswith(f"{k}.") for k in only)]
-    else:  # the source action appears only when asked for (e.g. "fix all on save")
-        actions = [a for a in actions if a.kind != KIND_FIX_ALL]
     return actions
 
 
@@ -915,9 +929,9 @@ def create_server() -> ToneServer:
         if outcome.report is None:
             message = outcome.diagnostics[0].message if outcome.diagnostics else "the draft could not be checked"
             raise JsonRpcException(message, code=-32803)
-        edits = choose_edits(outcome.report.findings)
-        text = apply_edits(outcome.text, edits) if edits else outcome.text
-        return {"text": text, "changes": len(edits)}
+        loop = asyncio.get_running_loop()
+        revised = await loop.run_in_executor(ls.pool, partial(rewrite, outcome.text, linter=outcome.linter))
+        return {"text": revised.text, "changes": len(revised.edits)}
 
     @server.command(CMD_RECORD_OVERRIDE)
     async def record_override_command(ls: ToneServer, *args: Any) -> dict[str, Any]:
