@@ -11,13 +11,12 @@ import regex
 
 from ..errors import RuleFileError
 from ..nlp import Token
-from .patterns import PatternError, PhraseIndex, compile_phrase
+from .patterns import PatternError, PhraseIndex, Tokenize, compile_phrase
 from .schema import MatchSpec, Replacement, RuleSpec
 
 # Regexes from rule files run with a time bound, so a pathological pattern cannot hang a check.
 REGEX_TIMEOUT_S = 0.05
 
-Tokenize = Callable[[str], list[str]]
 # Builds the error for a bad pattern: (field, index in its list, problem).
 Where = Callable[[str, int, str], RuleFileError]
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..errors import RuleFileError
 from ..nlp import analyzer
-from .compiled import CompiledRule, LanguageProfile, compile_profile, compile_rule
+from ..normalize import comma_below
+from .compiled import CompiledRule, LanguageProfile, Tokenize, compile_profile, compile_rule
 from .schema import RuleSpec, validate_rule
 from .yamlio import load_yaml
 
@@ -41,9 +42,24 @@ class RuleSet:
         return {r.id for rules in self.rules.values() for r in rules}
 
 
-def _tokenizer(lang: str):  # type: ignore[no-untyped-def]
+# Pattern words shorter than this match by form only: lemmas of short function words
+# out of context are unreliable ("o" -> "vrea").
+MIN_LEMMA_KEY = 4
+
+
+def _tokenizer(lang: str) -> Tokenize:
+    """Pattern words as (folded form, folded lemma), so a pattern written in any form
+    matches every inflection of its lemma."""
     a = analyzer(lang)
-    return lambda text: [t.text for t in a.tokenize(text)]
+
+    def tokenize(text: str) -> list[tuple[str, str]]:
+        out = []
+        for t in a.tokenize(comma_below(text)):
+            lemma = t.lemma if len(t.fold) >= MIN_LEMMA_KEY and t.lemma != t.fold else ""
+            out.append((t.fold, lemma))
+        return out
+
+    return tokenize
 
 
 def load_rule_file(path: Path) -> RuleSpec:

@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..nlp import Token
-from ..normalize import comma_below, fold
 
 MAX_VARIANTS = 512
 
@@ -36,11 +35,15 @@ class PatternError(ValueError):
     """A phrase cannot be parsed; the message says why."""
 
 
+# A pattern word as (folded form, folded lemma); the lemma is "" when it adds nothing.
+Key = tuple[str, str]
+
+
 @dataclass(frozen=True)
 class Literal:
-    """One slot: any of the alternatives, each a tuple of folded token keys."""
+    """One slot: any of the alternatives, each a tuple of pattern words."""
 
-    alternatives: tuple[tuple[str, ...], ...]
+    alternatives: tuple[tuple[Key, ...], ...]
     exact: bool = False
 
 
@@ -52,7 +55,8 @@ class Gap:
 
 Slot = Literal | Gap
 Variant = tuple[Slot, ...]
-Tokenize = Callable[[str], list[str]]
+# Splits pattern text into words, each as (folded form, folded lemma).
+Tokenize = Callable[[str], list[Key]]
 
 
 # -- parsing -------------------------------------------------------------------------------
@@ -147,11 +151,11 @@ def _parse_sequence(parts: list[str], pos: int, tokenize: Tokenize) -> tuple[int
 def _as_literal(variants: list[list[Slot]]) -> Literal | None:
     """Fold a group of plain word sequences into one slot, so that "(a b|c|d e)" costs
     one slot instead of one variant per alternative."""
-    alternatives: list[tuple[str, ...]] = []
+    alternatives: list[tuple[Key, ...]] = []
     for v in variants:
         if not v or not all(isinstance(s, Literal) and not s.exact for s in v):
             return None
-        seqs: list[tuple[str, ...]] = [()]
+        seqs: list[tuple[Key, ...]] = [()]
         for s in v:
             assert isinstance(s, Literal)
             seqs = [a + b for a in seqs for b in s.alternatives]
@@ -173,16 +177,18 @@ def _slot(word: str, tokenize: Tokenize) -> Slot:
     for alt in word.split("|"):
         if not alt:
             raise PatternError(f"empty alternative in {word!r}")
-        keys = tuple(fold(comma_below(t)) for t in tokenize(alt))
-        alternatives.append(keys)
+        alternatives.append(tuple(tokenize(alt)))
     return Literal(tuple(alternatives), exact)
 
 
 # -- matching ------------------------------------------------------------------------------
 
 
-def _matches(key: str, token: Token, exact: bool) -> bool:
-    return key == token.fold or (not exact and key == token.lemma)
+def _matches(key: Key, token: Token, exact: bool) -> bool:
+    form, lemma = key
+    if exact:
+        return form == token.fold
+    return form == token.fold or form == token.lemma or (lemma != "" and lemma == token.lemma)
 
 
 def _match_literal(slot: Literal, tokens: Sequence[Token], i: int) -> Iterator[int]:
@@ -229,7 +235,9 @@ class PhraseIndex:
             first = v[0]
             assert isinstance(first, Literal)
             for alt in first.alternatives:
-                self._by_key.setdefault(alt[0], []).append((v, payload))
+                form, lemma = alt[0]
+                for key in {form, lemma} - {""}:
+                    self._by_key.setdefault(key, []).append((v, payload))
 
     def __bool__(self) -> bool:
         return bool(self._by_key)
@@ -242,7 +250,11 @@ class PhraseIndex:
             candidates = self._by_key.get(tok.fold, [])
             if tok.lemma != tok.fold:
                 candidates = candidates + self._by_key.get(tok.lemma, [])
+            seen: set[int] = set()
             for variant, payload in candidates:
+                if id(variant) in seen:
+                    continue
+                seen.add(id(variant))
                 end = _match_from(variant, 0, tokens, i)
                 if end is None:
                     continue
