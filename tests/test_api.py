@@ -115,3 +115,28 @@ def test_romanian_without_diacritics_and_with_cedilla(rules_linter: tonecheck.Li
     cedilla = rules_linter.check("Vă mulţumesc şi vă doresc succes.", "ro")
     fixes = [f.suggestions[0].edits[0].text for f in cedilla.findings if f.rule == "cedilla-diacritics"]
     assert fixes == ["mulțumesc", "și"]
+
+
+def test_pathological_user_regex_is_time_bounded(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    folder = tmp_path / "en"
+    folder.mkdir()
+    (folder / "redos.yml").write_text(
+        "id: redos\nlang: en\nkind: presence\nseverity: info\nmessage: m\nwhy: w\n"
+        "match:\n  regex: ['(a|aa)+$', '(x+x+)+y']\nexamples: {flag: [aaaa], pass: [b]}\n",
+        encoding="utf-8",
+    )
+    linter = tonecheck.Linter(parse_config({"rule-paths": [str(tmp_path)]}), model=False, grammar=False)
+    text = "Hello, " + "a" * 5000 + "b. " + "x" * 3000 + " thanks."
+    start = time.perf_counter()
+    linter.check(text, "en")
+    assert time.perf_counter() - start < 10
+
+
+def test_many_sentences_and_long_lines(rules_linter: tonecheck.Linter) -> None:
+    many = "Thank you for everything. I need a break. " * 2000
+    report = rules_linter.check(many, "en")
+    assert report.count(tonecheck.Severity.ERROR) >= 2000
+    long_line = "word " * 50_000
+    rules_linter.check(long_line, "en")
