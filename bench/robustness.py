@@ -32,8 +32,9 @@ def random_text(rng: random.Random) -> str:
         if rng.random() < 0.6:
             parts.append(rng.choice(PIECES))
         else:
-            parts.append("".join(chr(rng.choice([rng.randint(32, 126), rng.randint(0xA0, 0x24F), rng.randint(0x1F300, 0x1F6FF),
-                                                  rng.randint(0x300, 0x36F)])) for _ in range(rng.randint(1, 10))))
+            ranges = [rng.randint(32, 126), rng.randint(0xA0, 0x24F), rng.randint(0x1F300, 0x1F6FF),
+                      rng.randint(0x300, 0x36F)]
+            parts.append("".join(chr(rng.choice(ranges)) for _ in range(rng.randint(1, 10))))
     return rng.choice([" ", "", "\n"]).join(parts)
 
 

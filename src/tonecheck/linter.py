@@ -43,7 +43,8 @@ class Linter:
         self.use_rules = rules  # False: model-only tone checks, for evaluation
         self._on_notice = on_notice or (lambda msg: print(f"tonecheck: {msg}", file=sys.stderr))
         self._said: set[str] = set()
-        self._lock = threading.Lock()
+        self._notice_lock = threading.Lock()
+        self._model_lock = threading.Lock()
         names = [*BASE_CHECKS, *(["grammar"] if self.use_grammar else [])]
         self.checks: list[Check] = [registry[n](self.config, self.rules) for n in names]
         self._model: Any = None
@@ -95,20 +96,23 @@ class Linter:
     def _tone_model(self) -> Any:
         if not self.use_model:
             return None
-        with self._lock:
-            if self._model is None:
+        failure = None
+        with self._model_lock:
+            if self._model is None and self.use_model:
                 try:
                     from .tone import ToneModel  # type: ignore[attr-defined,unused-ignore]
 
                     self._model = ToneModel.load()
                 except (ModelUnavailable, ImportError) as exc:
-                    self._notice(f"tone model unavailable, checking with rules only: {exc}")
+                    failure = exc
                     self.use_model = False
-                    return None
-            return self._model
+            model = self._model
+        if failure is not None:
+            self._notice(f"tone model unavailable, checking with rules only: {failure}")
+        return model
 
     def _notice(self, message: str) -> None:
-        with self._lock:
+        with self._notice_lock:
             if message in self._said:
                 return
             self._said.add(message)
