@@ -31,7 +31,7 @@ def test_every_check_exists_in_both_languages() -> None:
 
 
 def test_code_checks_examples(rules_linter: tonecheck.Linter) -> None:
-    for rule in ("cedilla-diacritics", "missing-diacritics"):
+    for rule in ("cedilla-diacritics", "missing-diacritics", "mixed-register"):
         info = rules_linter.info(rule)
         assert info is not None
         for text in info.flag_examples:

@@ -11,6 +11,7 @@ from typing import Any
 
 import tonecheck.checks.diacritics
 import tonecheck.checks.grammar
+import tonecheck.checks.register
 import tonecheck.checks.tone_rules  # noqa: F401  (importing registers the checks)
 
 from .analysis import Analysis
@@ -23,7 +24,7 @@ from .report import Finding, Report
 from .rules.loader import RuleSet, builtin_rules_dir, load_rules
 
 # Checks that always run; "grammar" joins when enabled.
-BASE_CHECKS = ("tone-rules", "cedilla-diacritics", "missing-diacritics")
+BASE_CHECKS = ("tone-rules", "cedilla-diacritics", "missing-diacritics", "mixed-register")
 # Findings of these rules take precedence over a grammar finding on the same words.
 _OVERRIDES_GRAMMAR = ("cedilla-diacritics", "missing-diacritics")
 

@@ -118,14 +118,16 @@ class LanguageProfile:
     formal: Matcher
     informal: Matcher
     path: Path
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Forms of address per register ("formal"/"informal"), each mapped to its
+    # counterpart in the other register; empty for languages without a T-V distinction.
+    address: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def compile_profile(data: Any, lines: dict[tuple[Any, ...], int], path: Path, tokenize: Tokenize) -> LanguageProfile:
     from .schema import _Validator
 
     v = _Validator(path, lines)
-    allowed = {"lang", "negation", "clause-breaks", "greeting", "signoff", "register"}
+    allowed = {"lang", "negation", "clause-breaks", "greeting", "signoff", "register", "address"}
     data = v.mapping(data, ("profile",), allowed) if isinstance(data, dict) else None
     if data is None:
         raise RuleFileError(str(path), 1, "a language profile must be a mapping")
@@ -141,6 +143,10 @@ def compile_profile(data: Any, lines: dict[tuple[Any, ...], int], path: Path, to
 
         return Matcher(MatchSpec(phrases=phrases), tokenize, where)
 
+    address = v.mapping(data.get("address"), ("address",), {"formal", "informal"})
+    for register, words in address.items():
+        if not isinstance(words, dict) or not all(isinstance(k, str) and isinstance(w, str) for k, w in words.items()):
+            raise v.fail(("address", register), f"address.{register} must map each word to its other-register form")
     window = neg.get("window", 4)
     if not isinstance(window, int) or window < 1:
         raise v.fail(("negation", "window"), "window must be a positive number of tokens")
@@ -154,4 +160,5 @@ def compile_profile(data: Any, lines: dict[tuple[Any, ...], int], path: Path, to
         formal=matcher(("register", "formal"), reg.get("formal")),
         informal=matcher(("register", "informal"), reg.get("informal")),
         path=path,
+        address={r: {k.lower(): w for k, w in words.items()} for r, words in address.items()},
     )
