@@ -77,10 +77,12 @@ def _config(config_path: str | None, anchor: Path) -> Config:
 @click.option("--no-model", is_flag=True, help="Rules only: skip the tone model.")
 @click.option("--config", "config_path", type=str, default=None, help="Config file (default: found by walking up).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option("--date", "send_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The send date that dates in the draft are resolved against (default: today).")
 @user_errors
 def check(files: tuple[str, ...], lang: str | None, fmt: str, fail_on: str | None, disable: tuple[str, ...],
           enable: tuple[str, ...], no_grammar: bool, no_model: bool, config_path: str | None,
-          color: bool | None) -> None:
+          color: bool | None, send_date: Any) -> None:
     """Check draft files (or - for standard input)."""
     from .linter import Linter
 
@@ -103,7 +105,8 @@ def check(files: tuple[str, ...], lang: str | None, fmt: str, fail_on: str | Non
             decoded = read_file(Path(name), config.max_bytes)
         if decoded.notice:
             click.echo(f"tonecheck: {decoded.notice}", err=True)
-        checked.append(CheckedFile(name, linter.check(decoded.text)))
+        today = send_date.date() if send_date else None
+        checked.append(CheckedFile(name, linter.check(decoded.text, today=today)))
     use_color = color if color is not None else (fmt == "text" and sys.stdout.isatty())
     click.echo(FORMATTERS[fmt](checked, use_color))
     failing = any(f.report.at_or_above(config.fail_on) for f in checked)

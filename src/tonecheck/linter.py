@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import sys
 import threading
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import tonecheck.checks.diacritics
+import tonecheck.checks.calendar
 import tonecheck.checks.grammar
 import tonecheck.checks.register
 import tonecheck.checks.tone_rules  # noqa: F401  (importing registers the checks)
@@ -24,7 +26,7 @@ from .report import Finding, Report
 from .rules.loader import RuleSet, builtin_rules_dir, load_rules
 
 # Checks that always run; "grammar" joins when enabled.
-BASE_CHECKS = ("tone-rules", "cedilla-diacritics", "missing-diacritics", "mixed-register")
+BASE_CHECKS = ("tone-rules", "cedilla-diacritics", "missing-diacritics", "mixed-register", "calendar")
 # Findings of these rules take precedence over a grammar finding on the same words.
 _OVERRIDES_GRAMMAR = ("cedilla-diacritics", "missing-diacritics")
 
@@ -66,15 +68,16 @@ class Linter:
 
     # -- checking -------------------------------------------------------------------------
 
-    def check(self, text: str, lang: str | None = None) -> Report:
-        """Check one draft. ``lang``: "auto", "ro" or "en" (default: the config's)."""
+    def check(self, text: str, lang: str | None = None, *, today: dt.date | None = None) -> Report:
+        """Check one draft. ``lang``: "auto", "ro" or "en" (default: the config's);
+        ``today``: the send date that dates in the draft are resolved against."""
         check_text(text, self.config.max_bytes)
         lang = lang or self.config.language
         if lang not in ("auto", "ro", "en"):
             raise ValueError(f"lang must be auto, ro or en, not {lang!r}")
         doc = Document.from_text(text)
         analysis = Analysis.build(doc, lang, self.rules.profiles)
-        ctx = CheckContext(self.config, self.rules, use_rules=self.use_rules)
+        ctx = CheckContext(self.config, self.rules, use_rules=self.use_rules, today=today or dt.date.today())
         self._add_model_scores(analysis, ctx)
         findings: list[Finding] = []
         for check in self.checks:

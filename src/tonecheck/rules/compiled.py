@@ -121,13 +121,18 @@ class LanguageProfile:
     # Forms of address per register ("formal"/"informal"), each mapped to its
     # counterpart in the other register; empty for languages without a T-V distinction.
     address: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Words that make a date an end date ("last day", "până"), and that promise to finish
+    # the current work first (which makes a short notice fine).
+    end_cues: Matcher | None = None
+    finishing: Matcher | None = None
 
 
 def compile_profile(data: Any, lines: dict[tuple[Any, ...], int], path: Path, tokenize: Tokenize) -> LanguageProfile:
     from .schema import _Validator
 
     v = _Validator(path, lines)
-    allowed = {"lang", "negation", "clause-breaks", "greeting", "signoff", "register", "address"}
+    allowed = {"lang", "negation", "clause-breaks", "greeting", "signoff", "register", "address", "end-cues",
+               "finishing"}
     data = v.mapping(data, ("profile",), allowed) if isinstance(data, dict) else None
     if data is None:
         raise RuleFileError(str(path), 1, "a language profile must be a mapping")
@@ -161,4 +166,6 @@ def compile_profile(data: Any, lines: dict[tuple[Any, ...], int], path: Path, to
         informal=matcher(("register", "informal"), reg.get("informal")),
         path=path,
         address={r: {k.lower(): w for k, w in words.items()} for r, words in address.items()},
+        end_cues=matcher(("end-cues",), data.get("end-cues")),
+        finishing=matcher(("finishing",), data.get("finishing")),
     )

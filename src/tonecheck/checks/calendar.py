@@ -1,0 +1,119 @@
+"""The calendar: end dates resolved against the send date.
+
+`short-notice`: the end date is under two weeks away and the draft does not promise to
+finish the current work first. `past-date`: the end date has already passed.
+`weekday-mismatch`: "Friday, 11 December" where 11 December is no Friday.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..analysis import Analysis
+from ..config import Config
+from ..dates import NOTICE_DAYS, DateMention, find_dates, format_date, notice_end
+from ..report import Edit, Finding, Severity, Suggestion
+from ..rules.loader import RuleSet
+from .base import CheckContext, CheckInfo, register
+
+_WEEKDAY_NAMES = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "ro": ("luni", "marți", "miercuri", "joi", "vineri", "sâmbătă", "duminică"),
+}
+_MESSAGES = {
+    "short-notice": {
+        "ro": "„{match}” lasă doar {days} zile până la încheiere; articolul recomandă cam două săptămâni, sau finalizarea lucrului în curs.",
+        "en": "“{match}” leaves only {days} days' notice; the article suggests about two weeks, or finishing the current work first.",
+    },
+    "past-date": {
+        "ro": "„{match}” ({date}) este deja în trecut față de data trimiterii ({today}).",
+        "en": "“{match}” ({date}) is already past on the send date ({today}).",
+    },
+    "weekday-mismatch": {
+        "ro": "„{match}”: {date} este {actual}, nu {written}.",
+        "en": "“{match}”: {date} is a {actual}, not a {written}.",
+    },
+}
+_INFOS = [
+    CheckInfo("short-notice", "Notice shorter than two weeks", Severity.WARNING,
+              "The article: give the client a reasonable deadline to replace you, about two weeks for a long-term "
+              "project; for small recurring orders, finish and deliver the current one.", ("ro", "en"),
+              _MESSAGES["short-notice"]["en"], ("My last day is tomorrow.",), ("My last day is in three weeks.",)),
+    CheckInfo("past-date", "End date in the past", Severity.WARNING,
+              "An end date that has already passed confuses the client about when you actually stop.", ("ro", "en"),
+              _MESSAGES["past-date"]["en"], ("My last day was 2 January 2020.",), ("My last day will be 2 January 2099.",)),
+    CheckInfo("weekday-mismatch", "Weekday does not match the date", Severity.WARNING,
+              "A weekday that does not match its date leaves the client unsure which day you mean.", ("ro", "en"),
+              _MESSAGES["weekday-mismatch"]["en"], ("My last day is Monday, 1 January 2099.",),
+              ("My last day is Thursday, 1 January 2099.",)),
+]
+
+
+@register("calendar")
+class Calendar:
+    name = "calendar"
+
+    def __init__(self, config: Config, rules: RuleSet) -> None:
+        pass
+
+    def infos(self) -> list[CheckInfo]:
+        return list(_INFOS)
+
+    def run(self, analysis: Analysis, ctx: CheckContext) -> list[Finding]:
+        lang, today = analysis.lang, ctx.today
+        out: list[Finding] = []
+        ends = []
+        finishing = False
+        for info in analysis.sentences:
+            profile = analysis.profiles.get(info.lang)
+            if profile is None:
+                continue
+            if profile.finishing and profile.finishing.find(info.tokens, info.folded, info.start, info.text):
+                finishing = True
+            is_end = bool(profile.end_cues and profile.end_cues.find(info.tokens, info.folded, info.start, info.text))
+            for d in find_dates(info.text, today):
+                d = dataclasses.replace(d, start=d.start + info.start, end=d.end + info.start,
+                                        weekday_start=None if d.weekday_start is None else d.weekday_start + info.start)
+                if d.weekday is not None and d.weekday != d.day.weekday():
+                    out.append(self._weekday(analysis, d, info.lang))
+                if is_end:
+                    ends.append(d)
+        if not ends:
+            return out
+        last = max(ends, key=lambda d: d.day)
+        match = analysis.doc.text[last.start : last.end]
+        days = (last.day - today).days
+        if days < 0 and (last.explicit_year or days > -60):
+            out.append(self._finding("past-date", lang, last, match, date=format_date(last.day, lang),
+                                     today=format_date(today, lang)))
+        elif 0 <= days < NOTICE_DAYS and not finishing:
+            new = format_date(notice_end(today), lang)
+            out.append(self._finding("short-notice", lang, last, match, days=days,
+                                     suggestion=Suggestion(self._replace(lang, new), (Edit(last.start, last.end, new),))))
+        return out
+
+    def _weekday(self, analysis: Analysis, d: DateMention, lang: str) -> Finding:
+        assert d.weekday_start is not None and d.weekday is not None
+        names = _WEEKDAY_NAMES[lang]
+        start = d.weekday_start
+        written = analysis.doc.text[start:].split(maxsplit=1)[0].rstrip(",")
+        end = start + len(written)
+        actual = names[d.day.weekday()]
+        fixed = actual[:1].upper() + actual[1:] if written[:1].isupper() else actual
+        return self._finding("weekday-mismatch", lang, d, analysis.doc.text[start : d.end], span=(start, end),
+                             date=format_date(d.day, lang), actual=actual, written=names[d.weekday],
+                             suggestion=Suggestion(self._replace(lang, fixed), (Edit(start, end, fixed),)))
+
+    @staticmethod
+    def _replace(lang: str, text: str) -> str:
+        from ..i18n import t
+
+        return t("replace", lang, text=text)
+
+    def _finding(self, rule: str, lang: str, d: DateMention, match: str, span: tuple[int, int] | None = None,
+                 suggestion: Suggestion | None = None, **values: object) -> Finding:
+        info = next(i for i in _INFOS if i.id == rule)
+        start, end = span or (d.start, d.end)
+        return Finding(rule=rule, severity=info.severity, message=_MESSAGES[rule][lang].format(match=match, **values),
+                       start=start, end=end, confidence=0.8, source="rule", why=info.why,
+                       suggestions=(suggestion,) if suggestion else ())
