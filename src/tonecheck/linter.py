@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import tonecheck.checks.diacritics
 import tonecheck.checks.calendar
 import tonecheck.checks.grammar
 import tonecheck.checks.register
+import tonecheck.checks.thread
 import tonecheck.checks.tone_rules  # noqa: F401  (importing registers the checks)
 
 from .analysis import Analysis
@@ -26,7 +27,7 @@ from .report import Finding, Report
 from .rules.loader import RuleSet, builtin_rules_dir, load_rules
 
 # Checks that always run; "grammar" joins when enabled.
-BASE_CHECKS = ("tone-rules", "cedilla-diacritics", "missing-diacritics", "mixed-register", "calendar")
+BASE_CHECKS = ("tone-rules", "cedilla-diacritics", "missing-diacritics", "mixed-register", "calendar", "thread")
 # Findings of these rules take precedence over a grammar finding on the same words.
 _OVERRIDES_GRAMMAR = ("cedilla-diacritics", "missing-diacritics")
 
@@ -68,16 +69,19 @@ class Linter:
 
     # -- checking -------------------------------------------------------------------------
 
-    def check(self, text: str, lang: str | None = None, *, today: dt.date | None = None) -> Report:
+    def check(self, text: str, lang: str | None = None, *, today: dt.date | None = None,
+              thread: Sequence[str] = ()) -> Report:
         """Check one draft. ``lang``: "auto", "ro" or "en" (default: the config's);
-        ``today``: the send date that dates in the draft are resolved against."""
+        ``today``: the send date that dates in the draft are resolved against;
+        ``thread``: earlier messages of the conversation (oldest first) when the draft is a reply."""
         check_text(text, self.config.max_bytes)
         lang = lang or self.config.language
         if lang not in ("auto", "ro", "en"):
             raise ValueError(f"lang must be auto, ro or en, not {lang!r}")
         doc = Document.from_text(text)
         analysis = Analysis.build(doc, lang, self.rules.profiles)
-        ctx = CheckContext(self.config, self.rules, use_rules=self.use_rules, today=today or dt.date.today())
+        ctx = CheckContext(self.config, self.rules, use_rules=self.use_rules, today=today or dt.date.today(),
+                           thread=tuple(thread))
         self._add_model_scores(analysis, ctx)
         findings: list[Finding] = []
         for check in self.checks:
@@ -85,7 +89,7 @@ class Linter:
                 findings += check.run(analysis, ctx)
             except GrammarUnavailable as exc:
                 self._notice(str(exc))
-        findings = self._filter(analysis, findings)
+        findings = self._filter(analysis, _merge_overlapping(findings))
         return Report(text=text, lang=analysis.lang, findings=findings,
                       notices=ctx.notices, register=analysis.register)
 
@@ -149,6 +153,20 @@ class Linter:
                                            column=column, suggestions=suggestions))
         out.sort(key=lambda f: (f.start, f.end, f.rule))
         return out
+
+
+def _merge_overlapping(findings: list[Finding]) -> list[Finding]:
+    """One finding per problem: overlapping findings of one rule (from the phrases, the
+    model or the thread) become the widest of them, with every source named."""
+    out: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.rule, f.start, -(f.end - f.start))):
+        last = out[-1] if out else None
+        if last is not None and last.rule == f.rule and f.start < last.end and f.end > last.start and f.start != f.end:
+            sources = "+".join(sorted(set(last.source.split("+")) | set(f.source.split("+"))))
+            out[-1] = dataclasses.replace(last, source=sources, confidence=max(last.confidence, f.confidence))
+        else:
+            out.append(f)
+    return out
 
 
 _default: Linter | None = None

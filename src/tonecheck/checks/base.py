@@ -44,6 +44,8 @@ class CheckContext:
     use_rules: bool = True
     # The send date: notice dates in suggestions are computed from it.
     today: dt.date = field(default_factory=dt.date.today)
+    # Earlier messages of the conversation, oldest first (thread mode).
+    thread: tuple[str, ...] = ()
 
 
 class Check(Protocol):

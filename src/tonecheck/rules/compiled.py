@@ -125,6 +125,9 @@ class LanguageProfile:
     # the current work first (which makes a short notice fine).
     end_cues: Matcher | None = None
     finishing: Matcher | None = None
+    # Thread mode: an announced decision to end, and a reply that takes it back.
+    decision: Matcher | None = None
+    retract: Matcher | None = None
 
 
 def compile_profile(data: Any, lines: dict[tuple[Any, ...], int], path: Path, tokenize: Tokenize) -> LanguageProfile:
@@ -132,7 +135,7 @@ def compile_profile(data: Any, lines: dict[tuple[Any, ...], int], path: Path, to
 
     v = _Validator(path, lines)
     allowed = {"lang", "negation", "clause-breaks", "greeting", "signoff", "register", "address", "end-cues",
-               "finishing"}
+               "finishing", "decision", "retract"}
     data = v.mapping(data, ("profile",), allowed) if isinstance(data, dict) else None
     if data is None:
         raise RuleFileError(str(path), 1, "a language profile must be a mapping")
@@ -168,4 +171,6 @@ def compile_profile(data: Any, lines: dict[tuple[Any, ...], int], path: Path, to
         address={r: {k.lower(): w for k, w in words.items()} for r, words in address.items()},
         end_cues=matcher(("end-cues",), data.get("end-cues")),
         finishing=matcher(("finishing",), data.get("finishing")),
+        decision=matcher(("decision",), data.get("decision")),
+        retract=matcher(("retract",), data.get("retract")),
     )
