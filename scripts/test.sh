@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh >/dev/null
-echo "== ruff";   .venv/bin/ruff check src tests bench models/train.py 2>/dev/null || .venv/bin/ruff check src tests
+echo "== ruff";   .venv/bin/ruff check src tests bench models
 echo "== mypy";   .venv/bin/mypy
 echo "== pytest"; .venv/bin/python -m pytest
 if [ -f vscode-extension/package.json ]; then

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import time
+import tomllib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,10 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
+from tonecheck import overrides
 from tonecheck.document import Document
+from tonecheck.lsp import add_disabled_rule, add_ignore, parse_settings
+from tonecheck.report import Severity
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -431,6 +435,22 @@ async def test_malformed_requests_get_an_error_and_the_server_carries_on(ls: Ses
     ls.close(uri)
 
 
+async def test_a_failure_inside_a_check_is_one_diagnostic_and_a_log_line(ls: Session) -> None:
+    # A lone surrogate (half an emoji, as a JavaScript editor can hold one) makes spaCy's
+    # tokenizer raise UnicodeEncodeError: a real failure inside the check.
+    uri = ls.uri("main", "half-emoji.txt")
+    logs = len(ls.client.log_messages)
+    ls.open(uri, "Bună ziua,\nCred că avem nevoie de o pauză \ud83d.\n")
+    [diag] = await ls.diagnostics(uri)
+    assert diag.code == "internal-error" and diag.severity == t.DiagnosticSeverity.Error
+    assert "UnicodeEncodeError" in diag.message and "\n" not in diag.message
+    await ls.wait_for(lambda: any(m.type == t.MessageType.Error and "Traceback" in m.message
+                                  for m in ls.client.log_messages[logs:]))
+    ls.change(uri, RO_DRAFT)  # the server lives on
+    assert "breakup-word" in _by_rule(await ls.diagnostics(uri))
+    ls.close(uri)
+
+
 # -- with the grammar engine ---------------------------------------------------------------------------
 
 
@@ -458,3 +478,54 @@ async def test_grammar_findings_and_their_fix(grammar_ls: Session) -> None:
     fix = next(a for a in actions if a.edit is not None and "the" in a.title)
     assert "a problem with the invoice." in _apply(text, fix.edit, uri)  # type: ignore[arg-type]
     ls.close(uri)
+
+
+# -- the pieces behind the commands (in-process, no server) ---------------------------------------
+
+
+async def test_config_edits_keep_comments_and_other_keys() -> None:
+    text = ('# house style\r\nlanguage = "ro"\r\ndisable-rules = [\r\n  "missing-reason",  # we never say why\r\n]\r\n'
+            'severity = { blame = "warning" }\r\n\r\n[[ignore]]\r\nrule = "blame"\r\nphrase = "contract"\r\n')
+    edited = add_disabled_rule(text, "grammar:MORFOLOGIK_RULE_RO_RO")
+    assert edited.startswith("# house style\r\n")
+    assert 'disable-rules = ["missing-reason", "grammar:MORFOLOGIK_RULE_RO_RO"]\r\n' in edited
+    assert tomllib.loads(edited) == {**tomllib.loads(text),
+                                     "disable-rules": ["missing-reason", "grammar:MORFOLOGIK_RULE_RO_RO"]}
+    assert add_disabled_rule(edited, "missing-reason") == edited  # already there
+    # No disable-rules yet: it goes before the first table, where top-level keys must be.
+    inserted = add_disabled_rule('language = "en"\n\n[[ignore]]\nrule = "blame"\nphrase = "x"\n', "blame")
+    assert tomllib.loads(inserted) == {"language": "en", "disable-rules": ["blame"],
+                                       "ignore": [{"rule": "blame", "phrase": "x"}]}
+    assert add_disabled_rule("", "blame") == 'disable-rules = ["blame"]\n'
+    # Quotes, backslashes and newlines in a phrase survive the round trip.
+    phrase = 'Am spus „gata" \\ punct.\nAltă linie'
+    hidden = add_ignore(edited, "blame", phrase)
+    assert tomllib.loads(hidden)["ignore"][-1] == {"rule": "blame", "phrase": phrase}
+    assert hidden.startswith(edited)
+    with pytest.raises(tomllib.TOMLDecodeError):
+        add_ignore("language = ", "blame", "x")
+
+
+async def test_overrides_store_rule_ids_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TONECHECK_STATE_DIR", str(tmp_path / "state"))
+    assert overrides.load_overrides() == []
+    overrides.record_override(["blame", "hostile-tone", "blame", "you never paid on time"])
+    overrides.record_override(["blame"])
+    with (tmp_path / "state" / "overrides.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write("not json\n")
+    assert [e["rules"] for e in overrides.load_overrides()] == [["blame", "hostile-tone"], ["blame"]]
+    assert overrides.override_stats() == [("blame", 2), ("hostile-tone", 1)]
+    assert "paid" not in (tmp_path / "state" / "overrides.jsonl").read_text(encoding="utf-8")
+    monkeypatch.delenv("TONECHECK_STATE_DIR")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    assert overrides.overrides_path() == tmp_path / "xdg" / "tonecheck" / "overrides.jsonl"
+
+
+async def test_settings_are_validated() -> None:
+    settings, problems = parse_settings({"tonecheck": {
+        "language": "ro", "disabledRules": [" blame ", "blame"], "failOn": "warning", "model": "yes",
+        "checkOn": "save", "debounceMs": 100, "languageToolUrl": "ftp://x", "colour": "red"}})
+    assert (settings.language, settings.disabled_rules, settings.check_on, settings.debounce_ms) == (
+        "ro", ("blame",), "save", 100)
+    assert settings.fail_on == Severity.WARNING and settings.model is True and settings.languagetool_url is None
+    assert len(problems) == 3 and any("model" in p for p in problems) and any("colour" in p for p in problems)

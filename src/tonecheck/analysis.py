@@ -11,7 +11,6 @@ from .lang import detect, detect_sentence
 from .nlp import Token, analyzer
 from .rules.compiled import LanguageProfile, Matcher
 
-
 # A reply's quoted part: "> ..." lines, and everything after "On ... wrote:" /
 # "În ... a scris:" or an "Original Message" separator.
 _QUOTE_LINE = re.compile(r"^\s*>")

@@ -54,7 +54,9 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RX
 _MONTH_DAY = re.compile(rf"\b({_MONTH_RX})[a-z]*\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
 _NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|marti|miercuri|joi|vineri|sambata|duminica|luni)\b")
+_WEEKDAY = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|marti|miercuri|joi|vineri|sambata|duminica|luni)\b"
+)
 _RELATIVE = [
     (re.compile(r"\b(?:in|within|peste|in urmatoarele)\s+(?:two|2|doua)\s+(?:weeks|saptamani)\b"), 14),
     (re.compile(r"\b(?:in|within|peste)\s+(?:one|a|1|o)\s+(?:week|saptamana)\b"), 7),

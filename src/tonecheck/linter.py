@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import tonecheck.checks.diacritics
 import tonecheck.checks.calendar
+import tonecheck.checks.diacritics
 import tonecheck.checks.grammar
 import tonecheck.checks.register
 import tonecheck.checks.thread

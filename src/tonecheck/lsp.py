@@ -460,16 +460,6 @@ class ToneServer(LanguageServer):
                 self._linters.move_to_end(key)
                 return linter
             linter = Linter(config, model=config.model, grammar=config.grammar, on_notice=self.notice)
-            # Linter._tone_model reports an unavailable model through _notice while holding the same
-            # lock; with a plain Lock the first check deadlocks. A re-entrant lock is harmless either way.
-            if not isinstance(getattr(linter, "_lock", None), type(threading.RLock())):
-                linter._lock = threading.RLock()  # type: ignore[assignment]
-            # Hand over a tone model that another linter already loaded (it does not depend on the config).
-            for other in self._linters.values():
-                model = getattr(other, "_model", None)
-                if model is not None and linter.use_model:
-                    linter._model = model
-                    break
             self._linters[key] = linter
             while len(self._linters) > _MAX_LINTERS:
                 self._linters.popitem(last=False)

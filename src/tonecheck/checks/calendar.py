@@ -22,8 +22,10 @@ _WEEKDAY_NAMES = {
 }
 _MESSAGES = {
     "short-notice": {
-        "ro": "„{match}” lasă doar {days} zile până la încheiere; articolul recomandă cam două săptămâni, sau finalizarea lucrului în curs.",
-        "en": "“{match}” leaves only {days} days' notice; the article suggests about two weeks, or finishing the current work first.",
+        "ro": "„{match}” lasă doar {days} zile până la încheiere; articolul recomandă cam două săptămâni, "
+              "sau finalizarea lucrului în curs.",
+        "en": "“{match}” leaves only {days} days' notice; the article suggests about two weeks, "
+              "or finishing the current work first.",
     },
     "past-date": {
         "ro": "„{match}” ({date}) este deja în trecut față de data trimiterii ({today}).",

