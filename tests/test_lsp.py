@@ -36,6 +36,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 _ids = itertools.count()
 SERVER = [sys.executable, "-m", "tonecheck", "lsp", "--stdio"]
+FAULT_MARKER = "__tonecheck_injected_fault__"
 
 RO_DRAFT = (
     "Bună ziua,\n"
@@ -154,7 +155,8 @@ class Session:
 async def _start(root: Path, state_dir: Path, options: dict[str, Any],
                  folders: list[str]) -> AsyncIterator[Session]:
     config = ClientServerConfig(server_command=SERVER, client_factory=_make_client,
-                                server_env={**os.environ, "TONECHECK_STATE_DIR": str(state_dir)})
+                                server_env={**os.environ, "TONECHECK_STATE_DIR": str(state_dir),
+                                            "TONECHECK_FAULT_MARKER": FAULT_MARKER})
     client = await config.start()
     assert isinstance(client, LanguageClient)
     result = await client.initialize_session(t.InitializeParams(
@@ -435,15 +437,21 @@ async def test_malformed_requests_get_an_error_and_the_server_carries_on(ls: Ses
     ls.close(uri)
 
 
-async def test_a_failure_inside_a_check_is_one_diagnostic_and_a_log_line(ls: Session) -> None:
-    # A lone surrogate (half an emoji, as a JavaScript editor can hold one) makes spaCy's
-    # tokenizer raise UnicodeEncodeError: a real failure inside the check.
+async def test_half_an_emoji_is_checked_not_crashed(ls: Session) -> None:
     uri = ls.uri("main", "half-emoji.txt")
-    logs = len(ls.client.log_messages)
     ls.open(uri, "Bună ziua,\nCred că avem nevoie de o pauză \ud83d.\n")
+    assert "breakup-word" in _by_rule(await ls.diagnostics(uri))
+    ls.close(uri)
+
+
+async def test_a_failure_inside_a_check_is_one_diagnostic_and_a_log_line(ls: Session) -> None:
+    # The server runs with a fault-injection marker: a draft containing it fails inside the check.
+    uri = ls.uri("main", "fault.txt")
+    logs = len(ls.client.log_messages)
+    ls.open(uri, f"Bună ziua,\nCred că avem nevoie de o pauză {FAULT_MARKER}.\n")
     [diag] = await ls.diagnostics(uri)
     assert diag.code == "internal-error" and diag.severity == t.DiagnosticSeverity.Error
-    assert "UnicodeEncodeError" in diag.message and "\n" not in diag.message
+    assert "RuntimeError" in diag.message and "\n" not in diag.message
     await ls.wait_for(lambda: any(m.type == t.MessageType.Error and "Traceback" in m.message
                                   for m in ls.client.log_messages[logs:]))
     ls.change(uri, RO_DRAFT)  # the server lives on

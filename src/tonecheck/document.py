@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .normalize import comma_below, fold, nfc_with_map
+from .normalize import comma_below, fold, nfc_with_map, replace_lone_surrogates
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # A sentence ends at . ! ? … (possibly repeated, possibly followed by a closing quote or
@@ -47,7 +47,7 @@ class Document:
 
     @classmethod
     def from_text(cls, source: str) -> Document:
-        text, origin = nfc_with_map(source)
+        text, origin = nfc_with_map(replace_lone_surrogates(source))
         return cls(source=source, text=text, _origin=origin)
 
     # -- views used for matching ------------------------------------------------------
@@ -113,7 +113,7 @@ class Document:
 def utf16_len(text: str) -> int:
     if text.isascii():
         return len(text)
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:

@@ -75,6 +75,14 @@ CMD_DISABLE_RULE = "tonecheck.disableRule"
 CMD_HIDE = "tonecheck.hideFalsePositive"
 CHECK_ON = ("edit", "save", "command")
 INTERNAL_ERROR = "internal-error"
+
+
+def _inject_fault(text: str) -> None:
+    """Test hook: with TONECHECK_FAULT_MARKER set, a draft containing that marker makes
+    the check fail, so the tests can prove a failing check never kills the server."""
+    marker = os.environ.get("TONECHECK_FAULT_MARKER")
+    if marker and marker in text:
+        raise RuntimeError("injected fault (TONECHECK_FAULT_MARKER)")
 INPUT_ERROR = "input-error"
 CONFIG_ERROR = "config-error"
 KIND_FIX_ALL = f"{lsp.CodeActionKind.SourceFixAll.value}.tonecheck"
@@ -478,6 +486,7 @@ class ToneServer(LanguageServer):
             out.linter = self.linter_for(out.config)
             if not wanted():
                 return out
+            _inject_fault(text)
             out.report = out.linter.check(text)
             out.diagnostics = [self.diagnostic(doc, f) for f in out.report.findings]
         except InputError as exc:
@@ -545,6 +554,7 @@ class ToneServer(LanguageServer):
         if not current():
             return None
         state.outcome = outcome
+        log.debug("checked %s version %s in %.1f ms", uri, version, outcome.seconds * 1000)
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=outcome.diagnostics))
         return outcome

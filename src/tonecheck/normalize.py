@@ -49,6 +49,14 @@ def has_romanian_diacritics(text: str) -> bool:
     return any(c in ROMANIAN_DIACRITICS for c in text)
 
 
+def replace_lone_surrogates(text: str) -> str:
+    """Half an emoji (a lone UTF-16 surrogate, which editors can hold) becomes U+FFFD,
+    one code point for one, so analysis never chokes on it and offsets stay put."""
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
 def nfc_with_map(text: str) -> tuple[str, list[int] | None]:
     """NFC-normalise ``text``; return it with a map from each output index to an input index.
 
