@@ -7,7 +7,9 @@ when the config names a LanguageTool URL, the user's own server through
 
 from __future__ import annotations
 
+import re
 import threading
+from collections import OrderedDict
 from typing import Any
 
 from ..analysis import Analysis
@@ -20,6 +22,9 @@ from .base import CheckContext, CheckInfo, register
 
 LT_LANG = {"ro": "ro-RO", "en": "en-US"}
 MAX_SUGGESTIONS = 3
+CACHE_SIZE = 512
+# (rule id, message, start, end, replacements), offsets in code points of the checked text
+Match = tuple[str, str, int, int, list[str]]
 
 
 class _Engines:
@@ -68,27 +73,28 @@ class Grammar:
     def __init__(self, config: Config, rules: RuleSet) -> None:
         self.engines = _shared.setdefault(config.languagetool_url, _Engines(config.languagetool_url))
         self.remote = config.languagetool_url is not None
+        self._cache: OrderedDict[tuple[str, str], list[Match]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def infos(self) -> list[CheckInfo]:
         return [self.info]
 
     def run(self, analysis: Analysis, ctx: CheckContext) -> list[Finding]:
         text = analysis.doc.text
-        findings = [f for f in self._check(text, 0, analysis.lang)
-                    if _lang_at(analysis, f.start) == analysis.lang]
+        findings = []
+        # Paragraph by paragraph, with a cache: the editor re-checks a draft after every
+        # pause, and only the paragraph being typed in has changed.
+        for start, end in _paragraphs(text):
+            findings += [f for f in self._check(text[start:end], start, analysis.lang)
+                         if _lang_at(analysis, f.start) == analysis.lang]
         for info in analysis.sentences:
             if info.lang != analysis.lang:
                 findings += self._check(info.text, info.start, info.lang)
         return findings
 
     def _check(self, text: str, offset: int, lang: str) -> list[Finding]:
-        engine = self.engines.get(lang)
-        if self.remote:
-            matches = [_from_remote(m, text) for m in engine.check(text)]
-        else:
-            matches = [_from_local(m, text) for m in engine.check(text)]
         out = []
-        for rule_id, message, start, end, replacements in matches:
+        for rule_id, message, start, end, replacements in self._matches(text, lang):
             suggestions = tuple(
                 Suggestion(t("replace", lang, text=r), (Edit(offset + start, offset + end, r),))
                 for r in replacements[:MAX_SUGGESTIONS]
@@ -99,6 +105,36 @@ class Grammar:
                 suggestions=suggestions, why=self.info.why,
             ))
         return out
+
+    def _matches(self, text: str, lang: str) -> list[Match]:
+        key = (lang, text)
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        engine = self.engines.get(lang)
+        if self.remote:
+            matches = [_from_remote(m, text) for m in engine.check(text)]
+        else:
+            matches = [_from_local(m, text) for m in engine.check(text)]
+        with self._cache_lock:
+            self._cache[key] = matches
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return matches
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for m in re.finditer(r"\n[ \t]*(?:\r?\n)+", text):
+        if text[pos : m.start()].strip():
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        spans.append((pos, len(text)))
+    return spans
 
 
 def _lang_at(analysis: Analysis, offset: int) -> str:
