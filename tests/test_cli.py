@@ -121,3 +121,24 @@ def test_rules_and_explain() -> None:
 def test_usage_error_exit_2() -> None:
     assert run("check", "--format", "xml", "x.txt").returncode == 2
     assert run("check").returncode == 2
+
+
+def test_stats_counts_recorded_overrides(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "TONECHECK_STATE_DIR": str(tmp_path)}
+    code = "from tonecheck.overrides import record_override as r; r(['blame']); r(['blame', 'missing-thanks'])"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    out = subprocess.run([sys.executable, "-m", "tonecheck", "stats"], env=env, capture_output=True, text=True).stdout
+    assert "blame" in out and "2" in out
+    assert "Thank" not in (tmp_path / "overrides.jsonl").read_text(encoding="utf-8")
+
+
+def test_thread_and_date_options(tmp_path: Path) -> None:
+    first = tmp_path / "first.txt"
+    first.write_text("Hi Sam,\nI have decided to end our collaboration on 15 December.\nBest,\nAna", encoding="utf-8")
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Hi Sam,\nOk, I can stay until spring then.\nBest,\nAna", encoding="utf-8")
+    proc = run("check", *FAST, "--format", "json", "--date", "2026-11-28", "--thread", str(first), str(reply))
+    findings = json.loads(proc.stdout)["results"][0]["findings"]
+    assert any(f["rule"] == "guilt-wavering" and "thread" in f["source"] for f in findings)
