@@ -74,7 +74,7 @@ def main() -> int:
     parser.add_argument("--errors", nargs="*", default=[], choices=list(MODES))
     args = parser.parse_args()
     messages = load(args.data)
-    print(f"{len(messages)} messages from {args.data.relative_to(ROOT)}")
+    print(f"{len(messages)} messages from {args.data}")
     for mode in args.modes:
         result = evaluate(messages, mode, mode in args.errors)
         print(f"\n## {mode}\n")
