@@ -51,6 +51,7 @@ def _convert(node: yaml.Node, where: tuple[Any, ...], lines: Lines, path: Path) 
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*where, i), lines, path) for i, item in enumerate(node.value)]
     # Scalars: resolve with the safe loader's own rules (ints, bools, strings).
+    assert isinstance(node, yaml.ScalarNode)
     return _scalar(node)
 
 
