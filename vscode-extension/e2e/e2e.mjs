@@ -161,7 +161,13 @@ try {
     await problemRows.filter({ hasText: d.rule }).first().waitFor({ timeout: 15_000 });
     check(await rowsWith(d.rule) >= 1, `${d.lang}: Problems panel lists ${d.rule}`);
     check(await rowsWith('blame') >= 1, `${d.lang}: Problems panel lists blame`);
-    const statusLabel = (await statusItem.getAttribute('aria-label')) ?? (await statusItem.innerText());
+    // The status bar updates on the diagnostics event; give it a moment on a slow machine.
+    let statusLabel = '';
+    for (let waited = 0; waited <= 10_000; waited += 250) {
+      statusLabel = (await statusItem.getAttribute('aria-label')) ?? (await statusItem.innerText());
+      if (/[1-9]\d* errors?/.test(statusLabel)) break;
+      await page.waitForTimeout(250);
+    }
     check(/[1-9]\d* errors?/.test(statusLabel), `${d.lang}: status bar counts: ${JSON.stringify(statusLabel)}`);
     await shot(`${tag}-${d.lang}-diagnostics.png`);
 

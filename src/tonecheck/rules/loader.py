@@ -45,6 +45,8 @@ class RuleSet:
 # Pattern words shorter than this match by form only: lemmas of short function words
 # out of context are unreliable ("o" -> "vrea").
 MIN_LEMMA_KEY = 4
+# Auxiliaries share a lemma with too many forms ("aveți" ~ "ați" ~ "am"): match them by form.
+AUXILIARY_LEMMAS = frozenset({"avea", "fi", "vrea", "putea", "be", "have", "do", "will", "can"})
 
 
 def _tokenizer(lang: str) -> Tokenize:
@@ -55,7 +57,8 @@ def _tokenizer(lang: str) -> Tokenize:
     def tokenize(text: str) -> list[tuple[str, str]]:
         out = []
         for t in a.tokenize(comma_below(text)):
-            lemma = t.lemma if len(t.fold) >= MIN_LEMMA_KEY and t.lemma != t.fold else ""
+            useful = len(t.fold) >= MIN_LEMMA_KEY and t.lemma != t.fold and t.lemma not in AUXILIARY_LEMMAS
+            lemma = t.lemma if useful else ""
             out.append((t.fold, lemma))
         return out
 
