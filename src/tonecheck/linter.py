@@ -100,6 +100,7 @@ class Linter:
         scores = model.score([s.text for s in analysis.sentences])
         ctx.model_scores = [s.probs for s in scores]
         ctx.model_thresholds = dict(model.thresholds)
+        ctx.model_decision_thresholds = dict(getattr(model, "decision_thresholds", model.thresholds))
 
     def _tone_model(self) -> Any:
         if not self.use_model:

@@ -38,7 +38,8 @@ class CheckContext:
     rules: RuleSet
     # Tone model probabilities per sentence (same order as Analysis.sentences), when on.
     model_scores: list[dict[str, float]] | None = None
-    model_thresholds: dict[str, float] = field(default_factory=dict)
+    model_thresholds: dict[str, float] = field(default_factory=dict)  # a sentence is evidence
+    model_decision_thresholds: dict[str, float] = field(default_factory=dict)  # the model decides alone
     notices: list[str] = field(default_factory=list)
     # False gives the model-only path (for evaluation): rule phrases are not matched.
     use_rules: bool = True

@@ -101,7 +101,7 @@ class ToneRules:
             for info in analysis.body:
                 if info.sentence.index in flagged:
                     continue
-                score = _model_score(ctx, analysis, info, spec.model_label)
+                score = _model_score(ctx, analysis, info, spec.model_label, decide=True)
                 if score is None:
                     continue
                 suggestions = []
@@ -124,7 +124,8 @@ class ToneRules:
         if per_sentence or any(hits.get(other) for other in spec.satisfied_by):
             return []
         if spec.model_label and ctx.model_scores is not None:
-            if any(_model_score(ctx, analysis, info, spec.model_label) is not None for info in analysis.body):
+            if any(_model_score(ctx, analysis, info, spec.model_label, decide=True) is not None
+                   for info in analysis.body):
                 return []
         at = _insertion_point(analysis, spec.insert.at if spec.insert else "after-greeting")
         suggestions = []
@@ -166,13 +167,21 @@ def _exclude(per_sentence: list[_SentenceHits], rule: CompiledRule,
     return out
 
 
-def _model_score(ctx: CheckContext, analysis: Analysis, info: SentenceInfo, label: str | None) -> float | None:
-    """The model's probability for ``label`` on this sentence if it passes the threshold."""
+def _model_score(ctx: CheckContext, analysis: Analysis, info: SentenceInfo, label: str | None,
+                 decide: bool = False) -> float | None:
+    """The model's probability for ``label`` on this sentence if it passes the threshold.
+
+    ``decide``: the model alone settles the message's check (a model-only finding, or a
+    part counted as present), which takes the message-level threshold calibrated on the
+    dev messages (``models/calibrate.py``) instead of the sentence one.
+    """
     if label is None or ctx.model_scores is None:
         return None
-    probs = ctx.model_scores[info.sentence.index]
-    p = probs.get(label, 0.0)
-    return p if p >= ctx.model_thresholds.get(label, 0.5) else None
+    p = ctx.model_scores[info.sentence.index].get(label, 0.0)
+    threshold = ctx.model_thresholds.get(label, 0.5)
+    if decide:
+        threshold = ctx.model_decision_thresholds.get(label, threshold)
+    return p if p >= threshold else None
 
 
 def _presence_suggestions(analysis: Analysis, rule: CompiledRule, info: SentenceInfo,

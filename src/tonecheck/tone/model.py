@@ -28,6 +28,7 @@ SENTIMENTS = ("negative", "neutral", "positive")
 HEADS_FILE = "tone-heads.safetensors"
 META_FILE = "meta.json"
 EXAMPLES_FILE = "examples.json"
+CALIBRATION_FILE = "calibration.json"  # message-level thresholds, from models/calibrate.py
 CACHE_SIZE = 4096
 EMBED_CHUNK = 256
 RETRAIN_HINT = "run `python models/train.py` (or reinstall tonecheck)"
@@ -83,7 +84,8 @@ class ToneModel:
     _shared_lock = threading.Lock()
 
     def __init__(self, embedder: Embedder, weights: Mapping[str, np.ndarray], meta: Mapping[str, Any],
-                 examples: Mapping[str, list[str]] | None = None) -> None:
+                 examples: Mapping[str, list[str]] | None = None,
+                 decision_thresholds: Mapping[str, float] | None = None) -> None:
         self.embedder = embedder
         self.engine = embedder.name
         self.weights = dict(weights)
@@ -91,6 +93,10 @@ class ToneModel:
         self.labels: tuple[str, ...] = tuple(meta["labels"])
         self.sentiments: tuple[str, ...] = tuple(meta.get("sentiments", SENTIMENTS))
         self.thresholds: dict[str, float] = {k: float(v) for k, v in meta["thresholds"].items()}
+        # What the model needs to decide a whole message's check on its own; the sentence
+        # thresholds above only mark a sentence as evidence next to a rule's hit.
+        self.decision_thresholds: dict[str, float] = {
+            **self.thresholds, **{k: float(v) for k, v in (decision_thresholds or {}).items()}}
         self._layers = {head: int(n) for head, n in meta["layers"].items()}
         self._examples = dict(examples or {})
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -127,6 +133,8 @@ class ToneModel:
             weights = load_file(str(folder / HEADS_FILE))
             path = folder / EXAMPLES_FILE
             examples = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+            path = folder / CALIBRATION_FILE
+            calibration = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         except FileNotFoundError:
             raise ModelUnavailable(f"no trained tone heads in {folder}: {RETRAIN_HINT}") from None
         except (OSError, ValueError) as exc:
@@ -135,8 +143,8 @@ class ToneModel:
             raise ModelUnavailable("the safetensors package is not installed") from None
         embedder = make_embedder(engine)
         try:
-            return cls(embedder, weights, meta, examples)
-        except (KeyError, ValueError, TypeError) as exc:
+            return cls(embedder, weights, meta, examples, calibration.get("decision_thresholds"))
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise ModelUnavailable(f"the tone heads in {folder} are damaged ({exc!r}): {RETRAIN_HINT}") from None
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
