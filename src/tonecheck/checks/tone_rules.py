@@ -53,7 +53,7 @@ class ToneRules:
             if rule.spec.kind == "presence":
                 findings += self._presence(analysis, rule, per_sentence, ctx)
             else:
-                findings += self._absence(analysis, rule, per_sentence, hits, ctx)
+                findings += self._absence(analysis, rule, per_sentence, hits, ctx, doc_rules)
         return findings
 
     # -- matching -----------------------------------------------------------------------
@@ -119,14 +119,18 @@ class ToneRules:
     # -- absence ------------------------------------------------------------------------
 
     def _absence(self, analysis: Analysis, rule: CompiledRule, per_sentence: list[_SentenceHits],
-                 hits: dict[str, list[_SentenceHits]], ctx: CheckContext) -> list[Finding]:
+                 hits: dict[str, list[_SentenceHits]], ctx: CheckContext,
+                 doc_rules: dict[str, CompiledRule]) -> list[Finding]:
         spec = rule.spec
         if per_sentence or any(hits.get(other) for other in spec.satisfied_by):
             return []
-        if spec.model_label and ctx.model_scores is not None:
-            if any(_model_score(ctx, analysis, info, spec.model_label, decide=True) is not None
-                   for info in analysis.body):
-                return []
+        # The model may find the part itself, or a rule that satisfies it (a reason given
+        # as blame is still a reason: the blame check flags it and offers a general one).
+        labels = {spec.model_label, *(doc_rules[o].spec.model_label for o in spec.satisfied_by if o in doc_rules)}
+        if ctx.model_scores is not None and any(
+                _model_score(ctx, analysis, info, label, decide=True) is not None
+                for label in labels if label for info in analysis.body):
+            return []
         at = _insertion_point(analysis, spec.insert.at if spec.insert else "after-greeting")
         suggestions = []
         if spec.insert is not None:
