@@ -27,6 +27,7 @@ class Token:
     text: str
     fold: str  # lowercase, no diacritics
     lemma: str  # lemma, folded the same way
+    known: bool = True  # a dictionary word when lowercased (an acronym or a name is not)
 
     @property
     def is_word(self) -> bool:
@@ -53,7 +54,8 @@ class Analyzer:
         for t in doc:
             start = offset + t.idx
             surface = t.text
-            out.append(Token(start, start + len(surface), surface, fold(surface), self.lemma(surface)))
+            out.append(Token(start, start + len(surface), surface, fold(surface), self.lemma(surface),
+                             self.is_word(surface)))
         return out
 
     def lemma(self, word: str) -> str:
@@ -65,13 +67,29 @@ class Analyzer:
         lemma = self._lemmas.get(restored) or self._lemmas.get(lower) or restored
         return fold(lemma)
 
+    def is_word(self, surface: str) -> bool:
+        """Is this a dictionary word, written with or without its diacritics?"""
+        lower = comma_below(surface.lower())
+        return self.is_known_form(lower) or lower in self._restore
+
     def is_known_form(self, word: str) -> bool:
         """Is ``word`` (lowercase) a form or a lemma in the lemma table: a real word as written?"""
         return word in self._lemmas or word in self._lemma_values
 
     @cached_property
     def _lemma_values(self) -> frozenset[str]:
-        return frozenset(self._lemmas.values())
+        """Every lemma: the lemma table's values and, where the language has one, spaCy's
+        index of base words (English words that never inflect, "never", "anymore")."""
+        from spacy.lookups import load_lookups
+
+        words = set(self._lemmas.values())
+        try:
+            index = load_lookups(self.lang, ["lemma_index"]).get_table("lemma_index")
+        except (ValueError, KeyError, OSError):  # no such table for this language
+            return frozenset(words)
+        for pos in index.keys():
+            words.update(index[pos])
+        return frozenset(words)
 
     def restore(self, folded_word: str) -> tuple[str, float] | None:
         """The diacritized form of a Romanian word written without diacritics, and how

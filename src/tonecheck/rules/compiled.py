@@ -39,6 +39,7 @@ class Matcher:
         self.index = PhraseIndex()
         self.regexes: list[Any] = []
         self.cased: list[Any] = []
+        self.cased_words_known = spec.cased_words_known
         for i, phrase in enumerate(spec.phrases):
             try:
                 self.index.add(compile_phrase(phrase, tokenize), None)
@@ -71,11 +72,21 @@ class Matcher:
             for rx in patterns:
                 try:
                     for m in rx.finditer(subject, timeout=REGEX_TIMEOUT_S):
-                        if m.end() > m.start():
-                            hits.append(Hit(offset + m.start(), offset + m.end(), negatable=negatable))
+                        start, end = offset + m.start(), offset + m.end()
+                        if end > start and (negatable or self._cased_words_ok(tokens, start, end)):
+                            hits.append(Hit(start, end, negatable=negatable))
                 except TimeoutError:
                     continue  # a runaway user regex counts as no match; it never hangs a check
         return hits
+
+    def _cased_words_ok(self, tokens: Sequence[Token], start: int, end: int) -> bool:
+        if not self.cased_words_known:
+            return True
+        # Pieces of two letters or less ("I", "'M", "UX") say nothing either way; a run
+        # counts when most of its words are real ("NU MAI ACCEPT NICIO MODIFICARE").
+        words = [t for t in tokens if t.start < end and start < t.end and sum(c.isalpha() for c in t.text) > 2]
+        known = sum(t.known for t in words)
+        return known > 0 and 2 * known >= len(words)
 
     def __bool__(self) -> bool:
         return bool(self.index) or bool(self.regexes) or bool(self.cased)

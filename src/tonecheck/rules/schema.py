@@ -14,6 +14,8 @@ A rule file is YAML data (never code). The fields::
       phrases: [...]
       regex: [...]                # on the folded text: lowercase, no diacritics
       cased-regex: [...]          # on the text as written, case kept
+      cased-words: known          # a cased-regex hit counts only if its words are dictionary
+                                  # words (SHOUTING, not acronyms like README or ANAF); default any
     unless:                     # sentences matching these never count
       phrases: [...]
     excluded-by: [hostile-tone] # matches overlapping these rules' matches never count
@@ -66,6 +68,7 @@ class MatchSpec:
     phrases: tuple[str, ...] = ()
     regex: tuple[str, ...] = ()
     cased_regex: tuple[str, ...] = ()  # run on the text as written (case kept), e.g. for SHOUTING
+    cased_words_known: bool = False  # cased hits need every word to be a dictionary word
 
     def __bool__(self) -> bool:
         return bool(self.phrases or self.regex or self.cased_regex)
@@ -175,8 +178,12 @@ class _Validator:
         return Registered(formal, informal)
 
     def match_spec(self, value: Any, where: tuple[Any, ...]) -> MatchSpec:
-        data = self.mapping(value, where, {"phrases", "regex", "cased-regex"})
+        data = self.mapping(value, where, {"phrases", "regex", "cased-regex", "cased-words"})
+        words = data.get("cased-words", "any")
+        if words not in ("any", "known"):
+            raise self.fail((*where, "cased-words"), f"'cased-words' is 'any' or 'known', not {words!r}")
         return MatchSpec(
+            cased_words_known=words == "known",
             phrases=self.strings(data.get("phrases"), (*where, "phrases")),
             regex=self.strings(data.get("regex"), (*where, "regex")),
             cased_regex=self.strings(data.get("cased-regex"), (*where, "cased-regex")),
