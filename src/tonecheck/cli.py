@@ -131,12 +131,20 @@ def rules(config_path: str | None) -> None:
 
 @main.command()
 @click.argument("rule_id")
+@click.option("--finding", "finding_at", default=None, metavar="N|LINE:COL",
+              help="Explain one finding of the file RULE_ID names instead: its number in `check`'s list "
+                   "or its line:column. Shows the tone model's score, the nearest corpus examples and "
+                   "the words that drove it.")
+@click.option("--lang", type=click.Choice(["auto", "ro", "en"]), default=None)
 @click.option("--config", "config_path", type=str, default=None)
 @user_errors
-def explain(rule_id: str, config_path: str | None) -> None:
-    """Explain a rule: what it flags, why, and examples."""
+def explain(rule_id: str, finding_at: str | None, lang: str | None, config_path: str | None) -> None:
+    """Explain a rule: what it flags, why, and examples (or one finding, with --finding)."""
     from .linter import Linter
 
+    if finding_at is not None:
+        _explain_finding(Path(rule_id), finding_at, lang, config_path)
+        return
     linter = Linter(_config(config_path, Path.cwd()), model=False, grammar=False)
     info = linter.info(rule_id)
     if info is None:
@@ -155,6 +163,51 @@ def explain(rule_id: str, config_path: str | None) -> None:
         click.echo("Passes:")
         for ex in info.pass_examples:
             click.echo("  ✓ " + ex.replace("\n", " ⏎ "))
+
+
+def _explain_finding(path: Path, where: str, lang: str | None, config_path: str | None) -> None:
+    """One finding of ``path``, with the tone model's reasons when it took part."""
+    from .document import Document
+    from .linter import Linter
+    from .tone.explain import explain as explain_model
+
+    config = _config(config_path, path)
+    decoded = read_file(path, config.max_bytes)
+    linter = Linter(config, model=True, grammar=False)
+    report = linter.check(decoded.text, lang or config.language)
+    finding = _pick_finding(report.findings, where)
+    if finding is None:
+        fail(f"no finding {where!r} in {path} ({len(report.findings)} finding(s); give N or LINE:COL)")
+        return
+    click.echo(f"{path}:{finding.line}:{finding.column}: {finding.severity} {finding.rule} {finding.message}")
+    click.echo(f"confidence {finding.confidence:.2f} · source: {finding.source}")
+    if finding.why:
+        click.echo("\n" + click.wrap_text(finding.why, 88))
+    label = linter.model_label(finding.rule)
+    model = linter.tone_model()
+    if label and model is not None and finding.end > finding.start:
+        sentence = Document.from_text(report.text).sentence_at(finding.start)
+        text = sentence.text if sentence else report.text[finding.start:finding.end]
+        evidence = explain_model(model, text, label, model.thresholds.get(label, 0.5), with_words=True)
+        click.echo(f"\nTone model on “{text}”:")
+        for line in evidence.lines(limit=3):
+            click.echo(f"  {line}")
+    elif finding.evidence:
+        click.echo("")
+        for line in finding.evidence:
+            click.echo(f"  {line}")
+
+
+def _pick_finding(findings: list[Any], where: str) -> Any:
+    if ":" in where:
+        line, _, col = where.partition(":")
+        if line.isdigit() and col.isdigit():
+            at = [f for f in findings if f.line == int(line) and f.column <= int(col)]
+            return at[-1] if at else None
+        return None
+    if where.isdigit() and 1 <= int(where) <= len(findings):
+        return findings[int(where) - 1]
+    return None
 
 
 @main.command()

@@ -100,7 +100,16 @@ class Linter:
         scores = model.score([s.text for s in analysis.sentences])
         ctx.model_scores = [s.probs for s in scores]
         ctx.model_thresholds = dict(model.thresholds)
+        ctx.tone_model = model
         ctx.model_decision_thresholds = dict(getattr(model, "decision_thresholds", model.thresholds))
+
+    def tone_model(self) -> Any:
+        """The loaded tone model, or None when it is off or cannot load (said once)."""
+        return self._tone_model()
+
+    def model_label(self, rule_id: str) -> str | None:
+        """The tone model label that is evidence for ``rule_id``, if any."""
+        return next((spec.model_label for spec in self.rules.specs() if spec.id == rule_id and spec.model_label), None)
 
     def _tone_model(self) -> Any:
         if not self.use_model:

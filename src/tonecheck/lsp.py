@@ -824,10 +824,12 @@ def hover(ls: ToneServer, params: lsp.HoverParams) -> lsp.Hover | None:
             part = f"**{_md(title)}** · `{f.rule}` ({f.severity})\n\n{_md(f.message)}"
             part += f"\n\n{_md(why)}" if why else ""
             part += f"\n\n*confidence {f.confidence:.2f} · source: {f.source}*"
+            part += "".join(f"\n- {_md(line)}" for line in f.evidence)
         else:
             part = f"{title} ({f.rule}, {f.severity})\n\n{f.message}"
             part += f"\n\n{why}" if why else ""
             part += f"\n\nconfidence {f.confidence:.2f} · source: {f.source}"
+            part += "".join(f"\n  {line}" for line in f.evidence)
         parts.append(part)
     first = here[0][0]
     return lsp.Hover(

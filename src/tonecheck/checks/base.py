@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..report import Finding, Severity
 
@@ -40,6 +40,7 @@ class CheckContext:
     model_scores: list[dict[str, float]] | None = None
     model_thresholds: dict[str, float] = field(default_factory=dict)  # a sentence is evidence
     model_decision_thresholds: dict[str, float] = field(default_factory=dict)  # the model decides alone
+    tone_model: Any = None  # the loaded ToneModel, for evidence (nearest corpus examples)
     notices: list[str] = field(default_factory=list)
     # False gives the model-only path (for evaluation): rule phrases are not matched.
     use_rules: bool = True

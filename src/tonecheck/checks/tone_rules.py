@@ -12,6 +12,7 @@ from ..i18n import t
 from ..report import Edit, Finding, Suggestion
 from ..rules.compiled import CompiledRule, Hit
 from ..rules.loader import RuleSet
+from ..tone.explain import ModelEvidence, nearest
 from .base import CheckContext, CheckInfo, register
 
 RULE_CONFIDENCE = 0.9
@@ -95,6 +96,7 @@ class ToneRules:
                     rule=spec.id, severity=spec.severity, message=spec.message.format(match=matched),
                     start=start, end=end, confidence=confidence, source=source,
                     suggestions=tuple(suggestions), why=spec.why,
+                    evidence=_evidence(ctx, info, spec.model_label, score, decide=False),
                 ))
         # Sentences the model flags and no phrase caught.
         if spec.model_label and ctx.model_scores is not None:
@@ -113,6 +115,7 @@ class ToneRules:
                 findings.append(Finding(
                     rule=spec.id, severity=spec.severity, message=message, start=info.start, end=info.end,
                     confidence=score, source="model", suggestions=tuple(suggestions), why=spec.why,
+                    evidence=_evidence(ctx, info, spec.model_label, score, decide=True),
                 ))
         return findings
 
@@ -186,6 +189,16 @@ def _model_score(ctx: CheckContext, analysis: Analysis, info: SentenceInfo, labe
     if decide:
         threshold = ctx.model_decision_thresholds.get(label, threshold)
     return p if p >= threshold else None
+
+
+def _evidence(ctx: CheckContext, info: SentenceInfo, label: str | None, score: float | None,
+              decide: bool) -> tuple[str, ...]:
+    """The model's score, its threshold and the nearest corpus examples, for a finding."""
+    if label is None or score is None or ctx.tone_model is None:
+        return ()
+    thresholds = ctx.model_decision_thresholds if decide else ctx.model_thresholds
+    threshold = thresholds.get(label, ctx.model_thresholds.get(label, 0.5))
+    return ModelEvidence(label, score, threshold, nearest(ctx.tone_model, info.text, label)).lines()
 
 
 def _presence_suggestions(analysis: Analysis, rule: CompiledRule, info: SentenceInfo,

@@ -28,6 +28,8 @@ def format_text(files: list[CheckedFile], color: bool = False) -> str:
                 out.append("  " + " " * (finding.column - 1) + paint(_COLORS[sev], "^" * width))
             if finding.suggestions:
                 out.append("  " + paint(_DIM, "fix: ") + finding.suggestions[0].description)
+            if finding.source == "model" and finding.evidence:  # the model alone: say why
+                out.extend("  " + paint(_DIM, line) for line in finding.evidence)
         for notice in f.report.notices:
             out.append(paint(_DIM, f"{f.path}: {notice}"))
     summary = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in totals.items())

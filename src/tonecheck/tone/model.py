@@ -174,6 +174,11 @@ class ToneModel:
             return []
         return self.score_embeddings(self.embed(sentences))
 
+    def logits(self, sentences: Sequence[str], label: str) -> np.ndarray:
+        """The label head's raw log-odds for ``label``: unlike a probability, never saturated."""
+        x = self.embed(sentences)
+        return forward(x, self.weights, "labels", self._layers["labels"])[:, self.labels.index(label)]
+
     def score_embeddings(self, x: np.ndarray) -> list[SentenceScore]:
         probs = sigmoid(forward(x, self.weights, "labels", self._layers["labels"]))
         senti = softmax(forward(x, self.weights, "sentiment", self._layers["sentiment"]))
