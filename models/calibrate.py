@@ -124,7 +124,7 @@ def main() -> None:
         "script": "models/calibrate.py",
     }
     if not args.dry_run:
-        path = heads_dir() / CALIBRATION_FILE
+        path = (ToneModel.load().folder or heads_dir()) / CALIBRATION_FILE
         path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {path}")
 

