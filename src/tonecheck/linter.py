@@ -97,8 +97,13 @@ class Linter:
         model = self._tone_model()
         if model is None:
             return
-        scores = model.score([s.text for s in analysis.sentences])
-        ctx.model_scores = [s.probs for s in scores]
+        # Only the body is read by the model-backed checks: the greeting, the sign-off and
+        # the name under it cost encoder time and decide nothing.
+        body = analysis.body
+        probs: list[dict[str, float]] = [{} for _ in analysis.sentences]
+        for info, score in zip(body, model.score([info.text for info in body]), strict=True):
+            probs[info.sentence.index] = score.probs
+        ctx.model_scores = probs
         ctx.model_thresholds = dict(model.thresholds)
         ctx.tone_model = model
         ctx.model_decision_thresholds = dict(getattr(model, "decision_thresholds", model.thresholds))
