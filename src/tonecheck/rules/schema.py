@@ -19,7 +19,8 @@ A rule file is YAML data (never code). The fields::
     unless:                     # sentences matching these never count
       phrases: [...]
     excluded-by: [hostile-tone] # matches overlapping these rules' matches never count
-    satisfied-by: [blame]       # absence: a match of these rules also counts as the part
+    satisfied-by: [blame]       # absence: these rules finding something (by rule or by the
+                                # tone model) also counts as the part
     replacements:               # matches with a specific fix
       - {phrase: "...", with: "..."}
     fix:                        # the general fix of a match (presence)
