@@ -20,6 +20,12 @@ _CEDILLA_WORD = re.compile(r"\w*[şţŞŢ]\w*")
 MIN_SHARE_OF_REAL_WORD = 0.85
 # Everyday words that are correct both ways, where only the sentence can tell.
 AMBIGUOUS = frozenset({"ca", "sa", "va", "fata", "casa", "masa", "mana", "tara", "tata", "mama", "rau", "ti"})
+# A draft typed without diacritics on purpose gets one finding with a fix for the whole
+# message, not one per word: a wall of identical infos hides the findings that matter.
+WHOLE_MESSAGE_MIN_WORDS = 4
+WHOLE_MESSAGE_MAX_DIACRITIC_SHARE = 0.1
+WHOLE_MESSAGE = ("Mesajul e scris fără diacritice ({count} cuvinte, de exemplu „{match}” → „{fixed}”); "
+                 "cu diacritice se citește mai îngrijit.")
 
 
 @register("cedilla-diacritics")
@@ -99,7 +105,22 @@ class MissingDiacritics:
                     start=tok.start, end=tok.end, confidence=restored[1], source="rule", why=self.info.why,
                     suggestions=(Suggestion(t("replace", "ro", text=fixed), (Edit(tok.start, tok.end, fixed),)),),
                 ))
+        with_diacritics = sum(has_romanian_diacritics(tok.text) for info in analysis.sentences
+                              if info.lang == "ro" for tok in info.tokens)
+        if len(out) >= WHOLE_MESSAGE_MIN_WORDS and \
+                with_diacritics <= WHOLE_MESSAGE_MAX_DIACRITIC_SHARE * (with_diacritics + len(out)):
+            return [self._whole_message(analysis.doc.text, out)]
         return out
+
+    def _whole_message(self, text: str, words: list[Finding]) -> Finding:
+        first = words[0]
+        edits = tuple(e for f in words for e in f.suggestions[0].edits)
+        return Finding(
+            rule=self.info.id, severity=self.info.severity, start=first.start, end=first.end,
+            message=WHOLE_MESSAGE.format(count=len(words), match=text[first.start:first.end], fixed=edits[0].text),
+            confidence=min(f.confidence for f in words), source="rule", why=self.info.why,
+            suggestions=(Suggestion(f"Adăugați diacriticele în tot mesajul ({len(words)} cuvinte)", edits),),
+        )
 
 
 def _same_case(original: str, word: str) -> str:
