@@ -39,3 +39,11 @@ def test_quoted_text_is_not_the_users_words(rules_linter: tonecheck.Linter) -> N
     assert not {"blame", "breakup-word", "hostile-tone", "missing-thanks"} & set(report.rules)
     ro = "Vă mulțumesc. Decizia mea rămâne.\n\nÎn 1 dec. 2026, Sam a scris:\n> Cred că avem nevoie de o pauză."
     assert "breakup-word" not in rules_linter.check(ro).rules
+
+
+def test_every_sentence_of_a_quoted_line_is_quoted(rules_linter: tonecheck.Linter) -> None:
+    # the second sentence of a "> " line does not start with ">", and is still quoted
+    reply = "Thank you, Sam. My decision stands, my last day is 15 December.\n\n> Fine. You never paid on time!\n> Bye."
+    assert "blame" not in rules_linter.check(reply, "en").rules
+    ro = "Vă mulțumesc. Decizia mea rămâne.\n\n> Bine. Cred că avem nevoie de o pauză.\n"
+    assert "breakup-word" not in rules_linter.check(ro, "ro").rules

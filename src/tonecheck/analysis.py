@@ -61,8 +61,8 @@ class Analysis:
             lang = detect(own if own.strip() else doc.text)[0]
         infos = []
         for s in doc.sentences:
-            if s.start >= quoted or _QUOTE_LINE.match(s.text):
-                continue  # earlier messages quoted in a reply are not the user's own words
+            if s.start >= quoted or _QUOTE_LINE.match(doc.text[doc.text.rfind("\n", 0, s.start) + 1 : s.end]):
+                continue  # earlier messages quoted in a reply (any sentence of a "> " line) are not the user's own words
             s_lang = detect_sentence(s.text, lang) if len(profiles) > 1 else lang
             if s_lang not in profiles:
                 s_lang = lang
