@@ -86,17 +86,17 @@ def result_schema(df: DataFrame, id_col: str = "id", rewrite: bool = False) -> S
     return StructType(fields)
 
 
-def check_column(df: DataFrame, text_col: str = "text", id_col: str = "id", lang: str | None = "auto", *,
+def check_column(df: DataFrame, text_col: str = "text", id_col: str = "id", lang: str | None = None, *,
                  model: bool = True, grammar: bool = False, rewrite: bool = False,
                  config: Config | None = None) -> DataFrame:
     """Check the drafts in ``df[text_col]``; one result row per input row (lazy, like any
     DataFrame transformation).
 
     ``id_col`` is carried through unchanged to join the results back. ``lang``: ``auto``,
-    ``ro``, ``en``, or None for the config's. ``model``: the tone model as well as the rules;
-    ``grammar``: LanguageTool's rules (slow); ``rewrite``: add the revised draft;
-    ``config``: a :class:`tonecheck.Config` (default: the built-in defaults), shipped to
-    the executors with the task.
+    ``ro``, ``en``, or None for the config's (``auto`` by default). ``model``: the tone
+    model as well as the rules; ``grammar``: LanguageTool's rules (slow); ``rewrite``: add
+    the revised draft; ``config``: a :class:`tonecheck.Config` (default: the built-in
+    defaults; see :func:`tonecheck.load_config`), shipped to the executors with the task.
 
     Raises :class:`SparkUnavailable` without the extra, :class:`InputError` when a column
     is missing, ``ValueError`` for a bad ``lang``.
@@ -107,6 +107,8 @@ def check_column(df: DataFrame, text_col: str = "text", id_col: str = "id", lang
     for col in (text_col, id_col):
         if col not in df.columns:
             raise InputError(f"no column {col!r} in the DataFrame (columns: {', '.join(df.columns)})")
+    if id_col == text_col:
+        raise InputError("the id and text columns must differ")
     if id_col in _OUTPUT_FIELDS or id_col == "rewrite":
         raise InputError(f"the id column cannot be called {id_col!r}: the result has a column of that name")
     schema = result_schema(df, id_col, rewrite)
