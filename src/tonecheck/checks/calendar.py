@@ -20,6 +20,10 @@ _WEEKDAY_NAMES = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     "ro": ("luni", "marți", "miercuri", "joi", "vineri", "sâmbătă", "duminică"),
 }
+# Finishing these is the end itself, not the current work finished first.
+_RELATIONSHIP = frozenset({"colaborare", "cooperare", "contract", "parteneriat", "relatie", "abonament", "retainer",
+                           "collaboration", "cooperation", "partnership", "engagement", "arrangement",
+                           "relationship", "subscription"})
 _MESSAGES = {
     "short-notice": {
         "ro": "„{match}” lasă doar {days} zile până la încheiere; articolul recomandă cam două săptămâni, "
@@ -70,8 +74,10 @@ class Calendar:
             profile = analysis.profiles.get(info.lang)
             if profile is None:
                 continue
-            if profile.finishing and profile.finishing.find(info.tokens, info.folded, info.start, info.text):
-                finishing = True
+            if profile.finishing and any(
+                    not any(h.start <= tok.start < h.end and tok.lemma in _RELATIONSHIP for tok in info.tokens)
+                    for h in profile.finishing.find(info.tokens, info.folded, info.start, info.text)):
+                finishing = True  # "termin colaborarea" / "finish our collaboration" is the end, not work finished
             is_end = bool(profile.end_cues and profile.end_cues.find(info.tokens, info.folded, info.start, info.text))
             for d in find_dates(info.text, today):
                 d = dataclasses.replace(d, start=d.start + info.start, end=d.end + info.start,
