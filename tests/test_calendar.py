@@ -138,6 +138,9 @@ def test_a_weekday_with_a_day_picks_the_month_where_they_agree() -> None:
     ("Hi Sam,\nI'll wrap up the landing pages by the 12th and that will be my last work for you.", False),
     ("Hi Sam,\nMy last day is Friday, 19 February.", False),  # 16 days
     ("Bună ziua,\nÎnchei în două săptămâni, pe 17 februarie.", False),  # exactly 14 days
+    ("Bună ziua,\nRămân până vineri.", True),
+    ("Bună ziua,\nVă răspund până vineri.", False),  # a reply's deadline, not the end
+    ("Hi Sam,\nCan we talk it through on Thursday?", False),
 ])
 def test_short_notice_against_a_send_date(rules_linter: tonecheck.Linter, text: str, fires: bool) -> None:
     assert ("short-notice" in rules_linter.check(text, today=WED).rules) is fires

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..analysis import Analysis
+from ..analysis import Analysis, SentenceInfo
 from ..config import Config
 from ..dates import NOTICE_DAYS, DateMention, find_dates, format_date, notice_end
 from ..report import Edit, Finding, Severity, Suggestion
+from ..rules.compiled import LanguageProfile
 from ..rules.loader import RuleSet
 from .base import CheckContext, CheckInfo, register
 
@@ -20,6 +21,11 @@ _WEEKDAY_NAMES = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     "ro": ("luni", "marți", "miercuri", "joi", "vineri", "sâmbătă", "duminică"),
 }
+# End cues that also introduce any deadline ("I'll answer until Friday", "vă răspund până vineri").
+_WEAK_CUES = frozenset({"until", "till", "through", "from", "after", "as of", "pana", "pana la", "pana pe", "de la", "din"})
+# Replying, talking, calling: a deadline for these is no end date.
+_TALK = frozenset({"reply", "answer", "respond", "talk", "call", "discuss", "chat", "speak", "meet", "raspunde", "vorbi",
+                   "discuta", "suna", "auzi", "intalni", "reveni", "confirma", "confirm"})
 # Finishing these is the end itself, not the current work finished first.
 _RELATIONSHIP = frozenset({"colaborare", "cooperare", "contract", "parteneriat", "relatie", "abonament", "retainer",
                            "collaboration", "cooperation", "partnership", "engagement", "arrangement",
@@ -78,7 +84,7 @@ class Calendar:
                     not any(h.start <= tok.start < h.end and tok.lemma in _RELATIONSHIP for tok in info.tokens)
                     for h in profile.finishing.find(info.tokens, info.folded, info.start, info.text)):
                 finishing = True  # "termin colaborarea" / "finish our collaboration" is the end, not work finished
-            is_end = bool(profile.end_cues and profile.end_cues.find(info.tokens, info.folded, info.start, info.text))
+            is_end = self._is_end(info, profile)
             for d in find_dates(info.text, today):
                 d = dataclasses.replace(d, start=d.start + info.start, end=d.end + info.start,
                                         weekday_start=None if d.weekday_start is None else d.weekday_start + info.start)
@@ -99,6 +105,20 @@ class Calendar:
             out.append(self._finding("short-notice", lang, last, match, days=days,
                                      suggestion=Suggestion(self._replace(lang, new), (Edit(last.start, last.end, new),))))
         return out
+
+    @staticmethod
+    def _is_end(info: SentenceInfo, profile: LanguageProfile) -> bool:
+        """Does a date in this sentence say when the work ends? An end cue says so, but a
+        weak one ("until", "through", "până", "de la") not in a question or next to a reply
+        or a call: "Can we talk it through on Thursday?", "vă răspund până vineri"."""
+        if not profile.end_cues:
+            return False
+        hits = profile.end_cues.find(info.tokens, info.folded, info.start, info.text)
+        if not hits:
+            return False
+        if any(" ".join(info.folded[h.start - info.start : h.end - info.start].split()) not in _WEAK_CUES for h in hits):
+            return True
+        return not (info.text.rstrip().endswith("?") or any(tok.lemma in _TALK for tok in info.tokens))
 
     def _weekday(self, analysis: Analysis, d: DateMention, lang: str) -> Finding:
         assert d.weekday_start is not None and d.weekday is not None
