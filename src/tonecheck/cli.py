@@ -217,38 +217,65 @@ def _pick_finding(findings: list[Any], where: str) -> Any:
 @click.option("--in-place", is_flag=True,
               help="Write the revised draft to FILE (atomically; the original is kept as FILE.orig).")
 @click.option("--interactive", is_flag=True, help="Accept or reject each change in the terminal.")
+@click.option("--to", "to_lang", type=click.Choice(["ro", "en"]), default=None,
+              help="Compose a clean draft in this language from the facts of FILE (not a translation).")
+@click.option("--date", "send_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The send date: dates in the draft are resolved against it, a new end date counts from it.")
 @click.option("--no-grammar", is_flag=True, help="Leave grammar and spelling alone.")
 @click.option("--no-model", is_flag=True, help="Rules only: skip the tone model.")
 @click.option("--config", "config_path", type=str, default=None)
 @user_errors
-def rewrite(file: str, lang: str | None, show_diff: bool, in_place: bool, interactive: bool, no_grammar: bool,
-            no_model: bool, config_path: str | None) -> None:
-    """Print FILE revised: every fix applied, missing parts inserted."""
+def rewrite(file: str, lang: str | None, show_diff: bool, in_place: bool, interactive: bool, to_lang: str | None,
+            send_date: Any, no_grammar: bool, no_model: bool, config_path: str | None) -> None:
+    """Print FILE revised: every fix applied, missing parts inserted.
+
+    With --to, print instead a new draft in the other language, composed from the facts of
+    FILE (names, register, end date, handover, a general reason) and labelled as such.
+    """
     import difflib
 
     from .linter import Linter
-    from .rewrite import apply_edits, choose_edits
+    from .rewrite import apply_edits, plan_edits
+    from .rewrite import rewrite as revise
     from .safe_write import write_atomic
 
+    if to_lang and (show_diff or in_place or interactive):
+        fail("--to composes a new draft in another language; it does not combine with --diff, --in-place "
+             "or --interactive")
     path = Path(file) if file != "-" else None
     config = _config(config_path, path or Path.cwd())
     decoded = read_file(path, config.max_bytes) if path else decode(sys.stdin.buffer.read(), "<stdin>", config.max_bytes)
+    if decoded.notice:
+        click.echo(f"tonecheck: {decoded.notice}", err=True)
     linter = Linter(config, model=not no_model, grammar=not no_grammar)
-    report = linter.check(decoded.text, lang)
-    edits = choose_edits(report.findings)
+    today = send_date.date() if send_date else None
+    text = decoded.text
+    if to_lang:
+        result = revise(text, linter=linter, lang=lang, today=today, to=to_lang)
+        if not result.composed:
+            click.echo(f"tonecheck: the draft is already in '{to_lang}'; printing it revised", err=True)
+        else:
+            click.echo(result.header)
+            click.echo("")
+        click.echo(result.text, nl=not result.text.endswith("\n"))
+        return
     if interactive:
-        edits = [e for e in edits if _ask(decoded.text, e, report)]
-    revised = apply_edits(decoded.text, edits) if edits else decoded.text
+        report = linter.check(text, lang, today=today)
+        edits = [e for e in plan_edits(report, linter.rules, today) if _ask(text, e, report)]
+        revised, changes = (apply_edits(text, edits) if edits else text), len(edits)
+    else:
+        result = revise(text, linter=linter, lang=lang, today=today)
+        revised, changes = result.text, len(result.edits)
     if in_place and path is not None:
-        if revised != decoded.text:
+        if revised != text:
             backup = write_atomic(path, revised)
-            click.echo(f"tonecheck: rewrote {path} ({len(edits)} change(s)); original kept as {backup}", err=True)
+            click.echo(f"tonecheck: rewrote {path} ({changes} change(s)); original kept as {backup}", err=True)
         else:
             click.echo(f"tonecheck: {path} needs no changes", err=True)
         return
     if show_diff:
         name = file
-        click.echo("".join(difflib.unified_diff(decoded.text.splitlines(keepends=True), revised.splitlines(keepends=True),
+        click.echo("".join(difflib.unified_diff(text.splitlines(keepends=True), revised.splitlines(keepends=True),
                                                 fromfile=name, tofile=f"{name} (revised)")), nl=False)
         return
     click.echo(revised, nl=not revised.endswith("\n"))

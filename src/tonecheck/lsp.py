@@ -675,10 +675,11 @@ def _sentence_of(doc: Document, source_offset: int) -> str:
     return sentence.text if sentence else ""
 
 
-def fix_all_edits(text: str, findings: list[Finding]) -> list[Edit]:
+def fix_all_edits(text: str, findings: list[Finding], lang: str = "auto", rules: Any = None) -> list[Edit]:
     """Edits (into ``text``) that apply the first suggestion of every finding that does not overlap
-    another; as one edit when the tidy-up of a deletion (spaces, punctuation) changes more."""
-    edits = choose_edits(findings)
+    another, fitted to the draft as the rewrite command fits them (rewrite.plan_edits); as one
+    edit when the tidy-up of a deletion (spaces, punctuation) changes more."""
+    edits = choose_edits(findings, text, lang=lang, rules=rules)
     if not edits:
         return []
     revised = apply_edits(text, edits)
@@ -767,14 +768,16 @@ def code_actions(ls: ToneServer, params: lsp.CodeActionParams) -> list[lsp.CodeA
             if s.edits:
                 actions.append(edit_action(s.description, s.edits, lsp.CodeActionKind.QuickFix, [d], preferred=i == 0))
     findings = outcome.report.findings
-    all_edits = fix_all_edits(outcome.text, findings)
+    rules = outcome.linter.rules if outcome.linter is not None else None
+    all_edits = fix_all_edits(outcome.text, findings, outcome.report.lang, rules)
     fixable = [f for f in findings if f.suggestions and f.suggestions[0].edits]
     if all_edits and here:
         actions.append(edit_action(f"Tonecheck: fix all ({len(fixable)} finding(s))", all_edits,
                                    lsp.CodeActionKind.QuickFix, [d for _, d in here]))
     missing = [f for f in fixable if f.rule.startswith("missing-")]
     if missing and here:
-        actions.append(edit_action(f"Tonecheck: insert the missing parts ({len(missing)})", choose_edits(missing),
+        parts = choose_edits(missing, outcome.text, lang=outcome.report.lang, rules=rules)
+        actions.append(edit_action(f"Tonecheck: insert the missing parts ({len(missing)})", parts,
                                    lsp.CodeActionKind.QuickFix, [d for f, d in here if f.rule.startswith("missing-")]))
     for rule in dict.fromkeys(f.rule for f, _ in here):
         diags = [d for f, d in here if f.rule == rule]

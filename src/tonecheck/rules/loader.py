@@ -15,6 +15,8 @@ from .schema import RuleSpec, validate_rule
 from .yamlio import load_yaml
 
 PROFILE_FILE = "language.yml"
+# Templates for composing a draft in another language (tonecheck.compose): not a rule.
+COMPOSE_FILE = "compose.yml"
 
 
 def builtin_rules_dir() -> Path:
@@ -80,6 +82,8 @@ def load_rules(folders: Iterable[Path]) -> RuleSet:
         if not folder.is_dir():
             raise RuleFileError(str(folder), None, "rule folder not found")
         for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*/*.yml")):
+            if path.name == COMPOSE_FILE:
+                continue
             if path.name == PROFILE_FILE:
                 data, lines = load_yaml(path)
                 lang = data.get("lang") if isinstance(data, dict) else None
