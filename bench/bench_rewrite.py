@@ -14,7 +14,9 @@ rewritten with the real checker, and the rewrite is checked again. Printed per s
   none, sentences that newly start in lowercase, new fragments of one or two words,
   sentences with no finding that did not survive word for word, greeting or sign-off
   (and the names in them) moved or lost, the register changed;
-* idempotence: rewriting the rewrite changes nothing.
+* idempotence: rewriting the rewrite changes nothing;
+* with --compose, the share of drafts composed in the other language (rewrite --to) that
+  pass the checker with no error, no warning and no missing part.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from tonecheck.normalize import comma_below, fold  # noqa: E402
 SETS = {"dev": ROOT / "tests" / "data" / "messages.jsonl", "holdout": ROOT / "tests" / "data" / "holdout.jsonl"}
 WARN = tonecheck.Severity.WARNING
 CALENDAR = ("short-notice", "past-date", "weekday-mismatch")
+PARTS = ("missing-thanks", "missing-notice", "missing-handover", "missing-reason")
 
 # Punctuation a careful writer never leaves; counted only where the rewrite has more than the draft.
 _DANGLING = {
@@ -66,6 +69,8 @@ class Tally:
     problems: Counter[str] = field(default_factory=Counter)
     with_problems: int = 0
     rounds: Counter[int] = field(default_factory=Counter)
+    composed_clean: int = 0
+    composed_left: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -179,7 +184,7 @@ def integrity(draft: str, revised: str, report: tonecheck.Report, recheck: tonec
 
 
 def run_set(name: str, messages: list[dict], linter: tonecheck.Linter, today: dt.date,  # type: ignore[type-arg]
-            progress: Callable[[int, int], None]) -> Tally:
+            progress: Callable[[int, int], None], compose: bool = False) -> Tally:
     tally = Tally()
     t0 = time.perf_counter()
     for i, msg in enumerate(messages):
@@ -210,6 +215,16 @@ def run_set(name: str, messages: list[dict], linter: tonecheck.Linter, today: dt
             tally.failures.append(f"--- {msg['id']} ({lang}, {report.register})\n  " + "\n  ".join(notes)
                                   + "\n  draft:   " + text.replace("\n", "⏎")
                                   + "\n  rewrite: " + revised.replace("\n", "⏎"))
+        if compose:  # the same facts, written in the other language
+            other = "en" if lang == "ro" else "ro"
+            composed = tonecheck.rewrite(text, linter=linter, lang=lang, today=today, to=other)
+            left = sorted({f.rule for f in linter.check(composed.text, other, today=today).findings
+                           if f.severity >= WARN or f.rule in PARTS})
+            tally.composed_clean += not left
+            tally.composed_left.update(left)
+            if left:
+                tally.failures.append(f"--- {msg['id']} composed in {other}: " + ", ".join(left)
+                                      + "\n  composed: " + composed.text.replace("\n", "⏎"))
     tally.seconds = time.perf_counter() - t0
     progress(len(messages), len(messages))
     return tally
@@ -229,7 +244,7 @@ def _pct(k: int, n: int) -> str:
     return f"{k}/{n} ({100 * k / n:.1f} %)" if n else "0/0"
 
 
-def report_set(name: str, tally: Tally, show_errors: bool) -> None:
+def report_set(name: str, tally: Tally, show_errors: bool, compose: bool = False) -> None:
     print(f"\n== {name}: {tally.n} messages, {tally.changed} rewritten ({tally.seconds:.1f} s)")
     print("  rounds of check-and-fix per rewritten draft: "
           + ", ".join(f"{r}: {c}" for r, c in sorted(tally.rounds.items())))
@@ -244,6 +259,11 @@ def report_set(name: str, tally: Tally, show_errors: bool) -> None:
           + ("" if tally.problems else " none"))
     for kind, c in tally.problems.most_common():
         print(f"    {kind:<40} {c}")
+    if compose:
+        print(f"  composed in the other language (--to), clean (no error, no warning, no missing part): "
+              f"{_pct(tally.composed_clean, tally.n)}"
+              + (" — left: " + ", ".join(f"{r} {c}" for r, c in tally.composed_left.most_common())
+                 if tally.composed_left else ""))
     if show_errors:
         for f in tally.failures:
             print(f)
@@ -255,6 +275,8 @@ def main() -> int:
     ap.add_argument("--grammar", action="store_true", help="run the grammar checks too")
     ap.add_argument("--errors", action="store_true", help="print every failure")
     ap.add_argument("--sets", nargs="+", choices=sorted(SETS), default=list(SETS))
+    ap.add_argument("--compose", action="store_true",
+                    help="also compose each message in the other language (rewrite --to) and check that draft")
     ap.add_argument("--calendar", action="store_true",
                     help="also run the send-date checks (short-notice, past-date, weekday-mismatch)")
     ap.add_argument("--date", type=dt.date.fromisoformat, default=dt.date.today(),
@@ -274,8 +296,8 @@ def main() -> int:
             print(f"\r  {i}/{n}", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
     for name in args.sets:
-        tally = run_set(name, load(SETS[name]), linter, args.date, progress)
-        report_set(name, tally, args.errors)
+        tally = run_set(name, load(SETS[name]), linter, args.date, progress, args.compose)
+        report_set(name, tally, args.errors, args.compose)
     return 0
 
 

@@ -15,6 +15,7 @@ from tonecheck.compose import LANGS, Facts, compose, extract_facts, load_templat
 
 TODAY = dt.date(2026, 3, 2)
 RULES = Path(__file__).resolve().parent.parent / "rules"
+PARTS = ("missing-thanks", "missing-notice", "missing-handover", "missing-reason")
 
 RO_FORMAL = ("Stimată doamnă Dobre,\n\nVă scriu pentru a vă anunța că închei colaborarea pe partea de design pe "
              "27 martie. Încep un post full-time la o agenție și nu voi mai avea timp pentru proiecte externe.\n\n"
@@ -37,8 +38,7 @@ DRAFTS = {("ro", "formal"): RO_FORMAL, ("ro", "informal"): RO_INFORMAL, ("en", "
 
 def problems(text: str, lang: str, linter: tonecheck.Linter) -> list[str]:
     report = linter.check(text, lang, today=TODAY)
-    return sorted({f.rule for f in report.findings if f.rule.startswith("missing-")
-                   or f.severity >= tonecheck.Severity.WARNING})
+    return sorted({f.rule for f in report.findings if f.rule in PARTS or f.severity >= tonecheck.Severity.WARNING})
 
 
 # -- the templates ----------------------------------------------------------------------------------

@@ -281,7 +281,10 @@ def extract_facts(text: str, *, linter: Linter | None = None, lang: str | None =
         notes.append(f"the end date in the draft ({end.isoformat()}) is past; the default notice is used")
         end = None
     name, title = _addressee(layout, src)
-    return Facts(source_lang=source, register=_register(layout), name=name, title=title, sender=_sender(layout),
+    sender = _sender(layout)
+    # a name keeps its letters, but ş ţ (cedilla) are written ș ț in any language
+    name, sender = (comma_below(n) if n else n for n in (name, sender))
+    return Facts(source_lang=source, register=_register(layout), name=name, title=title, sender=sender,
                  end_date=end, reason=reason, items=items[:_MAX_ITEMS], referral=referral, briefing=briefing,
                  notes=tuple(notes))
 

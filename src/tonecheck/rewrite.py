@@ -47,7 +47,7 @@ from .rules.schema import RuleSpec
 
 # Where a part is inserted, the order the parts read best in.
 _INSERT_ORDER = ("missing-reason", "missing-notice", "missing-handover", "missing-thanks")
-MAX_ROUNDS = 3
+MAX_ROUNDS = 4
 # A sentence left with fewer words than this after a deletion is a fragment.
 _MIN_WORDS = 4
 _WORD = re.compile(r"\w+")
@@ -223,8 +223,7 @@ def _closing(text: str, analysis: Analysis) -> tuple[int | None, SentenceInfo | 
             and len(_WORD.findall(before.text)) <= 10
             and (len(own) < 3 or "\n" in text[own[-3].end : before.start])):
         return before.start, (None if before.start == signoff else before)
-    if signoff is not None and signoff < last.start and not _SENTENCE_END.search(analysis.signoff.text if
-                                                                                 analysis.signoff else ""):
+    if signoff is not None and signoff < last.start:
         return signoff, None
     return last.start, None
 
@@ -284,6 +283,8 @@ def plan_edits(report: Report, rules: RuleSet | None = None, today: dt.date | No
                 inserts.append((i, f, spec))
             elif spec is not None and spec.fix.delete and all(not e.text for e in f.suggestions[0].edits):
                 deletions.append((i, f))
+            elif f.source == "grammar" and not _grammar_fits(layout, f.suggestions[0].edits):
+                continue
             elif spec is None or spec.fix.sentence is None or not _is_sentence_fix(f, spec):
                 out.append(_Candidate(f.rule, f.suggestions[0].edits, i))
         if spec is not None and spec.fix.sentence is not None:
@@ -295,6 +296,26 @@ def plan_edits(report: Report, rules: RuleSet | None = None, today: dt.date | No
                 layout.gone.update(x.start for x in layout.body if e.start <= x.start and x.end <= e.end)
     out += _insertions(layout, inserts, register, today, lang, rules)
     return _pick(out)
+
+
+def _grammar_fits(layout: _Layout, edits: tuple[Edit, ...]) -> bool:
+    """A grammar or spelling suggestion applied unasked must leave names alone (the greeting,
+    the sign-off and the signature, and capitalised words inside a sentence: "Oana" is
+    no misspelt "Ana") and must not put a space before punctuation ("so . . .")."""
+    text = layout.text
+    greeting_end = layout.greeting.end if layout.greeting is not None else (
+        layout.sentences[0].end if layout.inline_greeting and layout.sentences else 0)
+    for e in edits:
+        if e.start < greeting_end or (layout.closing is not None and e.end > layout.closing):
+            return False
+        old = text[e.start : e.end]
+        word_start = not text[max(0, e.start - 2) : e.start].strip() and (
+            e.start == 0 or text[:e.start].rstrip()[-1:] in ("", ".", "!", "?", "\n"))
+        if old[:1].isupper() and not word_start:
+            return False
+        if re.search(r"\s[.,;:!?]", e.text):
+            return False
+    return True
 
 
 def _is_sentence_fix(f: Finding, spec: RuleSpec) -> bool:
