@@ -63,7 +63,7 @@ REPLACE = [
      "I believe it is best that we end our collaboration at the end of March", "split"),
     ("Hi Sam,\n\nI think we need to take a break from working together. I'm moving into a full-time role, my "
      "last day is 31 March, and I'll send you all the files.\n\nThanks for everything!\n\nBest,\nAna",
-     "Hi Sam,\n\nI've decided to end our collaboration. I'm moving", "break"),
+     "Hi Sam,\n\nI think we need to end our collaboration. I'm moving", "break"),
 ]
 
 
@@ -221,7 +221,7 @@ def test_untouched_sentences_stay_byte_for_byte(rules_linter: tonecheck.Linter) 
              "day is 31 March.\n\nI'll send all the files.\n\nThanks for everything!\n\nBest,\nAna")
     out = revise(draft, rules_linter)
     assert "Honestly , I'm moving into a full-time role ; my last day is 31 March." in out
-    assert out.startswith("Hi Sam,\n\nI've decided to end our collaboration.  Honestly")
+    assert out.startswith("Hi Sam,\n\nI think we need to end our collaboration.  Honestly")
 
 
 def test_crlf_drafts_keep_their_line_breaks(rules_linter: tonecheck.Linter) -> None:
@@ -288,9 +288,9 @@ def test_diff_and_plain_output(tmp_path: Path) -> None:
     path.write_text("Hi Sam,\n\nI think we need to take a break.\n\nBest,\nAna\n", encoding="utf-8")
     diff = run("rewrite", *FAST, "--diff", str(path))
     assert diff.returncode == 0 and "-I think we need to take a break." in diff.stdout
-    assert "+I've decided to end our collaboration." in diff.stdout
+    assert "+I think we need to end our collaboration." in diff.stdout
     plain = run("rewrite", *FAST, str(path))
-    assert plain.stdout.startswith("Hi Sam,\n\nI've decided to end our collaboration.") and plain.stdout.endswith(
+    assert plain.stdout.startswith("Hi Sam,\n\nI think we need to end our collaboration.") and plain.stdout.endswith(
         "Best,\nAna\n")
 
 
@@ -326,3 +326,15 @@ def test_to_does_not_combine_with_in_place(tmp_path: Path) -> None:
     done = run("rewrite", *FAST, "--to", "ro", "--in-place", str(path))
     assert done.returncode == 2 and "--to" in done.stderr
     assert not Path(f"{path}.orig").exists()
+
+
+def test_interactive_asks_about_each_change(tmp_path: Path) -> None:
+    path = tmp_path / "draft.txt"
+    draft = "Hi Sam,\n\nI think we need to take a break.\n\nBest,\nAna\n"
+    path.write_text(draft, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "tonecheck", "rewrite", *FAST, "--interactive", str(path)],
+                          input=b"y\nn\nn\n", capture_output=True, timeout=120)
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "breakup-word:" in out and "missing-notice:" in out and "missing-thanks:" in out
+    assert out.endswith("Hi Sam,\n\nI think we need to end our collaboration.\n\nBest,\nAna\n")

@@ -282,10 +282,16 @@ def rewrite(file: str, lang: str | None, show_diff: bool, in_place: bool, intera
 
 
 def _ask(text: str, edit: Any, report: Any) -> bool:
-    finding = next((f for f in report.findings if f.suggestions and edit in f.suggestions[0].edits), None)
+    fixable = [f for f in report.findings if f.suggestions]
+    if edit.start == edit.end:  # inserted parts: one block may hold several
+        found = [f for f in fixable if f.start == f.end and any(
+            e.text.strip() and e.text.strip() in edit.text for e in f.suggestions[0].edits)]
+    else:
+        found = [f for f in fixable if edit in f.suggestions[0].edits] or [
+            f for f in fixable if f.end > f.start and f.start < edit.end and edit.start < f.end][:1]
     old = text[edit.start : edit.end]
     click.echo("")
-    if finding is not None:
+    for finding in found:
         click.echo(click.style(f"{finding.rule}: ", bold=True) + finding.message)
     if old:
         click.echo(click.style(f"- {old}", fg="red"))

@@ -278,6 +278,8 @@ def plan_edits(report: Report, rules: RuleSet | None = None, today: dt.date | No
             if not f.suggestions or not f.suggestions[0].edits:
                 if spec is not None and spec.fix.delete:  # the model's finding on a sentence: it goes
                     out += _model_deletion(layout, i, f)
+                elif spec is not None and spec.replacements:
+                    out += _model_reframe(layout, i, f, spec, register)
                 continue
             if spec is not None and spec.insert is not None and f.start == f.end:
                 inserts.append((i, f, spec))
@@ -333,6 +335,21 @@ def _model_deletion(layout: _Layout, i: int, f: Finding) -> list[_Candidate]:
         return []
     return [_Candidate(f.rule, (_sentence_goes(layout, sentence, _register(layout)),), i,
                        width=sentence.end - sentence.start)]
+
+
+def _model_reframe(layout: _Layout, i: int, f: Finding, spec: RuleSpec, register: str) -> list[_Candidate]:
+    """A sentence whose words were already replaced ("…I think it's time we ended our
+    collaboration") that the tone model still reads as break-up talk: the hedging around
+    the new words is the problem, and a plain announcement takes the sentence's place."""
+    sentence = _sentence_of(layout, f.start, f.end)
+    texts = {r.with_ for r in spec.replacements if r.with_} | (
+        {spec.fix.replace.formal, spec.fix.replace.informal} if spec.fix.replace else set())
+    if sentence is None or sentence not in layout.body or not any(t.lower() in sentence.text.lower() for t in texts):
+        return []
+    from .compose import templates
+
+    opening = templates(layout.analysis.lang).opening.pick(register)
+    return [_Candidate(f.rule, (Edit(sentence.start, sentence.end, opening),), i)]
 
 
 def _sentence_of(layout: _Layout, start: int, end: int) -> SentenceInfo | None:
