@@ -12,9 +12,9 @@ Each master runs in its own process (one SparkContext per process). Per case:
   its Python workers), written to the ``noop`` sink so that nothing is collected;
   messages / wall time of the job. Rules-only: the best of ``--repeat`` jobs; full: one
   job, since the workers' model has then seen every sentence;
-* **machine busy**: the cores the whole machine used during the warm job (/proc/stat):
-  Spark's JVM and Python workers, and any other work (each job first waits, up to 90 s,
-  for an idle machine).
+* **cores busy**: CPU time of the driver, the JVM and the Python workers / wall time;
+  **other work**: the cores other processes used meanwhile (each job first waits, up to
+  90 s, for an idle machine).
 
 Same inputs as bench/bench_batch.py: rules-only cycles the 334 messages of ``tests/data``
 up to ``--messages``; the full path takes them once each (the model caches embeddings of
@@ -34,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_batch import machine_busy, texts, wait_quiet  # noqa: E402
+from bench_batch import machine_busy, texts, tree_cpu, wait_quiet  # noqa: E402
 
 
 def session(cores: int) -> Any:
@@ -77,13 +77,15 @@ def run_master(cores: int, messages: int, repeat: int, only: str | None) -> None
         # outlive a job: a second job over the same messages would measure that cache.
         for _ in range(repeat if not model else 1):
             wait_quiet()
-            busy, start = machine_busy(), time.perf_counter()
+            busy, ours, cpu0 = machine_busy(), tree_cpu(), time.process_time()
+            start = time.perf_counter()
             check_column(df, model=model).write.format("noop").mode("overwrite").save()
             wall = time.perf_counter() - start
-            runs.append((wall, (machine_busy() - busy) / wall))
-        wall, busy = min(runs)
+            ours = tree_cpu() - ours + time.process_time() - cpu0
+            runs.append((wall, ours / wall, max(0.0, machine_busy() - busy - ours) / wall))
+        wall, used, others = min(runs)
         print(f"{label:<14} local[{cores}]  first job {first:4.1f} s; {n} messages in {wall:5.1f} s = "
-              f"{n / wall:6.1f} msg/s warm; machine busy {busy:.2f} cores (all processes)", flush=True)
+              f"{n / wall:6.1f} msg/s warm; cores busy {used:.2f} (other work {others:.2f})", flush=True)
         df.unpersist()
     spark.stop()
 

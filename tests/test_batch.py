@@ -46,3 +46,14 @@ def test_csv_with_custom_columns_and_two_workers(tmp_path: Path) -> None:
     assert run(str(src), "--out", str(one), "--id-field", "key", "--text-field", "body").returncode == 0
     assert run(str(src), "--out", str(two), "--id-field", "key", "--text-field", "body", "--workers", "2").returncode == 0
     assert sorted(lines(one), key=lambda r: r["id"]) == sorted(lines(two), key=lambda r: r["id"])
+
+
+def test_rewrite_matches_the_rewrite_command(tmp_path: Path) -> None:
+    import tonecheck
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS[:2]) + "\n", encoding="utf-8")
+    assert run(str(src), "--out", str(out), "--rewrite").returncode == 0
+    linter = tonecheck.Linter(model=False, grammar=False)
+    assert {r["id"]: r["rewrite"] for r in lines(out)} == {
+        r["id"]: tonecheck.rewrite(r["text"], linter=linter).text for r in RECORDS[:2]}

@@ -91,11 +91,12 @@ def test_rules_only_rewrite_keeps_the_id_type(spark: Any) -> None:
     assert result.columns == ["key", "lang", "findings", "error", "rewrite"]
     rows = {r["key"]: r for r in result.collect()}
     assert [f["rule"] for f in rows[0]["findings"]].count("breakup-word") == 1
-    assert rows[0]["rewrite"] and "break" not in rows[0]["rewrite"].split("\n")[1]
     assert rows[1]["error"] == "no text in field 'body'" and rows[1]["findings"] is None
     assert rows[2]["lang"] == "ro"
     linter = tonecheck.Linter(model=False, grammar=False)
     assert [f["rule"] for f in rows[2]["findings"]] == [f.rule for f in linter.check(texts[2]).findings]  # type: ignore[arg-type]
+    assert rows[0]["rewrite"] == tonecheck.rewrite(texts[0], linter=linter).text  # type: ignore[arg-type]
+    assert "break" not in rows[0]["rewrite"].split("\n")[1]
 
 
 def test_bad_arguments(spark: Any) -> None:

@@ -135,13 +135,14 @@ def check_record(linter: Any, record: dict[str, Any], opts: BatchOptions) -> dic
     if not isinstance(text, str):
         return {**out, "error": f"no text in field '{opts.text_field}'"}
     try:
-        report = linter.check(text, opts.lang)
-        out.update(lang=report.lang, findings=[f.to_dict() for f in report.findings])
-        if opts.rewrite:
-            from .rewrite import apply_edits, choose_edits
+        if opts.rewrite:  # the same revised draft as `tonecheck rewrite`; its first check gives the findings
+            from .rewrite import rewrite
 
-            edits = choose_edits(report.findings)
-            out["rewrite"] = apply_edits(text, edits) if edits else text
+            revised = rewrite(text, linter=linter, lang=opts.lang)
+            report, out["rewrite"] = revised.report or linter.check(text, opts.lang), revised.text
+        else:
+            report = linter.check(text, opts.lang)
+        out.update(lang=report.lang, findings=[f.to_dict() for f in report.findings])
     except TonecheckError as exc:
         return {"id": record["id"], "error": str(exc)}
     except Exception as exc:  # one record's failure (a bug, say) must not stop the run
