@@ -100,7 +100,8 @@ class Linter:
         # Only the body is read by the model-backed checks: the greeting, the sign-off and
         # the name under it cost encoder time and decide nothing.
         body = analysis.body
-        probs: list[dict[str, float]] = [{} for _ in analysis.sentences]
+        size = 1 + max((info.sentence.index for info in analysis.sentences), default=-1)
+        probs: list[dict[str, float]] = [{} for _ in range(size)]  # indexed by the document's sentence number
         for info, score in zip(body, model.score([info.text for info in body]), strict=True):
             probs[info.sentence.index] = score.probs
         ctx.model_scores = probs
