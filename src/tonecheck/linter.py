@@ -94,7 +94,7 @@ class Linter:
                       notices=ctx.notices, register=analysis.register)
 
     def _add_model_scores(self, analysis: Analysis, ctx: CheckContext) -> None:
-        model = self._tone_model()
+        model = self.tone_model()
         if model is None:
             return
         # Only the body is read by the model-backed checks: the greeting, the sign-off and
@@ -109,15 +109,12 @@ class Linter:
         ctx.tone_model = model
         ctx.model_decision_thresholds = dict(getattr(model, "decision_thresholds", model.thresholds))
 
-    def tone_model(self) -> Any:
-        """The loaded tone model, or None when it is off or cannot load (said once)."""
-        return self._tone_model()
-
     def model_label(self, rule_id: str) -> str | None:
         """The tone model label that is evidence for ``rule_id``, if any."""
         return next((spec.model_label for spec in self.rules.specs() if spec.id == rule_id and spec.model_label), None)
 
-    def _tone_model(self) -> Any:
+    def tone_model(self) -> Any:
+        """The loaded tone model, or None when it is off or cannot load (said once)."""
         if not self.use_model:
             return None
         failure = None
