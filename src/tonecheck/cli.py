@@ -23,6 +23,7 @@ from .report import Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FINDINGS, EXIT_ERROR = 1, 2
+MANY_FILES = 20  # from this many drafts on, `check` loads the fastest tone engine, not the quickest to start
 
 
 def fail(message: str) -> None:
@@ -98,7 +99,9 @@ def check(files: tuple[str, ...], lang: str | None, fmt: str, fail_on: str | Non
         fail_on=Severity.parse(fail_on) if fail_on else None,
         language=lang,
     )
-    linter = Linter(config, model=not no_model, grammar=not no_grammar)
+    # A few drafts: torch's 3 s start would cost more than its faster model saves.
+    engine = "quick" if len(files) < MANY_FILES else "auto"
+    linter = Linter(config, model=not no_model, grammar=not no_grammar, engine=engine)
     thread = [read_file(Path(p), config.max_bytes).text for p in thread_files]
     checked = []
     for name in files:
@@ -173,7 +176,7 @@ def _explain_finding(path: Path, where: str, lang: str | None, config_path: str 
 
     config = _config(config_path, path)
     decoded = read_file(path, config.max_bytes)
-    linter = Linter(config, model=True, grammar=False)
+    linter = Linter(config, model=True, grammar=False, engine="quick")
     report = linter.check(decoded.text, lang or config.language)
     finding = _pick_finding(report.findings, where)
     if finding is None:
@@ -247,7 +250,7 @@ def rewrite(file: str, lang: str | None, show_diff: bool, in_place: bool, intera
     decoded = read_file(path, config.max_bytes) if path else decode(sys.stdin.buffer.read(), "<stdin>", config.max_bytes)
     if decoded.notice:
         click.echo(f"tonecheck: {decoded.notice}", err=True)
-    linter = Linter(config, model=not no_model, grammar=not no_grammar)
+    linter = Linter(config, model=not no_model, grammar=not no_grammar, engine="quick")
     today = send_date.date() if send_date else None
     text = decoded.text
     if to_lang:
@@ -336,8 +339,8 @@ def models() -> None:
 @models.command("info")
 @user_errors
 def models_info() -> None:
-    """Where the encoder is, its size and status."""
-    from .tone.encoder import encoder_info
+    """Where the encoder is, its size and status, and which engine each default picks."""
+    from .tone.encoder import encoder_info, native_bf16, resolve_engine
 
     info = encoder_info()
     click.echo(f"path:   {info['path']}")
@@ -345,6 +348,8 @@ def models_info() -> None:
     click.echo(f"status: {info['status']}")
     if info.get("source_sha256"):
         click.echo(f"source: sha256 {info['source_sha256']}")
+    click.echo(f"engine: {resolve_engine('auto')} for editor, batch and API "
+               f"(native bf16: {'yes' if native_bf16() else 'no'}); {resolve_engine('quick')} for one-shot checks")
 
 
 @models.command("build")

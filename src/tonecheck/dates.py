@@ -58,6 +58,8 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WEEKDAY_RX = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|marti|martea|miercuri|miercurea|joi|joia|"
                r"vineri|vinerea|sambata|duminica|lunea|luni")
 # "Friday", "next Friday", "this Friday"; "vineri", "vinerea viitoare", "vinerea asta".
+_NAMED_DAY_BEFORE = re.compile(r"\b(?:black|cyber|good|holy|maundy|giving|small business)\s+$")
+_NAMED_DAY_AFTER = re.compile(r"\s+(?:neagra|mare|verde)\b")
 _WEEKDAY = re.compile(rf"\b(?:(this|next|coming)\s+)?({_WEEKDAY_RX})\b(?:\s+(viitoare|urmatoare|asta|aceasta))?")
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -226,6 +228,8 @@ def find_dates(text: str, today: dt.date) -> list[DateMention]:
         at = m.start(2)
         if any(s - 15 <= at <= e for s, e in taken) or m.group(2) == "luni":
             continue  # part of a full date, or "luni" (also "months")
+        if _NAMED_DAY_BEFORE.search(folded, 0, at) or _NAMED_DAY_AFTER.match(folded, m.end(2)):
+            continue  # "Black Friday", "Vinerea Mare": a named day, not the coming weekday
         which = m.group(1) or m.group(3)
         stop = m.end() if m.group(3) else m.end(2)
         out.append(DateMention(m.start(), stop, _weekday_ahead(today, _WEEKDAYS[m.group(2)], which), False))

@@ -39,7 +39,9 @@ class Linter:
     """
 
     def __init__(self, config: Config | None = None, *, model: bool = True, grammar: bool = True,
-                 on_notice: Callable[[str], None] | None = None, rules: bool = True) -> None:
+                 on_notice: Callable[[str], None] | None = None, rules: bool = True, engine: str = "auto") -> None:
+        """``engine``: the tone model's encoder engine, ``auto`` for a linter that checks
+        many drafts, ``quick`` for one check (see ``tonecheck.tone.encoder.resolve_engine``)."""
         self.config = config or Config()
         self.rules: RuleSet = load_rules([builtin_rules_dir(), *self.config.rule_paths])
         self.use_model = model and self.config.model
@@ -52,6 +54,7 @@ class Linter:
         names = [*BASE_CHECKS, *(["grammar"] if self.use_grammar else [])]
         self.checks: list[Check] = [registry[n](self.config, self.rules) for n in names]
         self._model: Any = None
+        self.engine = engine
         validate_rule_ids(self.config, {i.id for i in self.infos()})
 
     # -- information ----------------------------------------------------------------------
@@ -123,7 +126,7 @@ class Linter:
                 try:
                     from .tone import ToneModel  # type: ignore[attr-defined,unused-ignore]
 
-                    self._model = ToneModel.load()
+                    self._model = ToneModel.load(self.engine)
                 except (ModelUnavailable, ImportError) as exc:
                     failure = exc
                     self.use_model = False

@@ -8,6 +8,7 @@ finish the current work first. `past-date`: the end date has already passed.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from ..analysis import Analysis, SentenceInfo
 from ..config import Config
@@ -32,9 +33,9 @@ _RELATIONSHIP = frozenset({"colaborare", "cooperare", "contract", "parteneriat",
                            "relationship", "subscription"})
 _MESSAGES = {
     "short-notice": {
-        "ro": "„{match}” lasă doar {days} zile până la încheiere; articolul recomandă cam două săptămâni, "
+        "ro": "„{match}” lasă doar {days} până la încheiere; articolul recomandă cam două săptămâni, "
               "sau finalizarea lucrului în curs.",
-        "en": "“{match}” leaves only {days} days' notice; the article suggests about two weeks, "
+        "en": "“{match}” leaves only {days} notice; the article suggests about two weeks, "
               "or finishing the current work first.",
     },
     "past-date": {
@@ -46,6 +47,21 @@ _MESSAGES = {
         "en": "“{match}”: {date} is a {actual}, not a {written}.",
     },
 }
+_DAYS = {  # the notice, counted in words that agree with the number
+    "ro": {0: "mai puțin de o zi", 1: "o zi"},
+    "en": {0: "less than a day's", 1: "one day's"},
+}
+_DAYS_MANY = {"ro": "{n} zile", "en": "{n} days'"}
+# A date phrase replaced by a date needs "on"/"pe" unless a preposition already leads it
+# ("by Friday" -> "by 4 December"; "I'm leaving tomorrow" -> "I'm leaving on 4 December").
+_LEADS = {
+    "en": re.compile(r"\b(?:on|by|until|till|before|from|after|as of|through|starting|effective)\s*$"),
+    "ro": re.compile(r"\b(?:pe|pana la|pana pe|la|de|din|de la|inainte de|dupa|incepand cu|incepand de|"
+                     r"cel tarziu|cu)\s*$"),  # a bare "până" takes "pe": "până pe 17 februarie"
+}
+_PREPOSITION = {"en": "on", "ro": "pe"}
+_RELATIVE_START = {"en": re.compile(r"^(?:in|within)\b"), "ro": re.compile(r"^(?:in|peste|timp de)\b")}
+
 _INFOS = [
     CheckInfo("short-notice", "Notice shorter than two weeks", Severity.WARNING,
               "The article: give the client a reasonable deadline to replace you, about two weeks for a long-term "
@@ -101,10 +117,23 @@ class Calendar:
             out.append(self._finding("past-date", lang, last, match, date=format_date(last.day, lang),
                                      today=format_date(today, lang)))
         elif 0 <= days < NOTICE_DAYS and not finishing:
-            new = format_date(notice_end(today), lang)
-            out.append(self._finding("short-notice", lang, last, match, days=days,
+            new = self._as_date_phrase(analysis, last, format_date(notice_end(today), lang), lang)
+            out.append(self._finding("short-notice", lang, last, match,
+                                     days=_DAYS[lang].get(days) or _DAYS_MANY[lang].format(n=days),
                                      suggestion=Suggestion(self._replace(lang, new), (Edit(last.start, last.end, new),))))
         return out
+
+    @staticmethod
+    def _as_date_phrase(analysis: Analysis, mention: DateMention, date: str, lang: str) -> str:
+        """``date`` worded to stand where ``mention`` stood: "in two weeks" -> "on 4 December",
+        "by Friday" -> "by 4 December" (the preposition is already there)."""
+        folded = analysis.doc.folded
+        before = folded[max(0, mention.start - 20) : mention.start]
+        own = folded[mention.start : mention.end]
+        if _LEADS[lang].search(before) and not _RELATIVE_START[lang].match(own):
+            return date
+        phrase = f"{_PREPOSITION[lang]} {date}"
+        return phrase[:1].upper() + phrase[1:] if analysis.doc.text[mention.start : mention.start + 1].isupper() else phrase
 
     @staticmethod
     def _is_end(info: SentenceInfo, profile: LanguageProfile) -> bool:

@@ -30,6 +30,7 @@ class ToneRules:
 
     def __init__(self, config: Config, rules: RuleSet) -> None:
         self.rules = rules
+        self._earlier: dict[str, frozenset[str]] = {}  # earlier message -> the parts it gave
 
     def infos(self) -> list[CheckInfo]:
         by_id: dict[str, CheckInfo] = {}
@@ -49,13 +50,44 @@ class ToneRules:
         hits = self._all_hits(analysis) if ctx.use_rules else {}
         findings: list[Finding] = []
         doc_rules = {r.id: r for r in self.rules.for_lang(analysis.lang)}
+        given = self._given_earlier(ctx.thread) if ctx.use_rules else frozenset()
         for rule_id, rule in doc_rules.items():
             per_sentence = _exclude(hits.get(rule_id, []), rule, hits)
             if rule.spec.kind == "presence":
                 findings += self._presence(analysis, rule, per_sentence, ctx)
-            else:
+            elif rule_id not in given:
                 findings += self._absence(analysis, rule, per_sentence, hits, ctx, doc_rules)
         return findings
+
+    def _given_earlier(self, thread: tuple[str, ...]) -> frozenset[str]:
+        """Absence rules that the user's own announcement, earlier in the thread, satisfied:
+        a reply need not repeat the reason, the end date, the handover or the thanks.
+
+        The user's messages are the ones that announce the end (a ``decision`` cue of the
+        language file); the client's push-back is not searched for the user's parts.
+        Cached per message, as the editor re-checks the same reply many times.
+        """
+        given: set[str] = set()
+        for message in thread:
+            if message not in self._earlier:
+                if len(self._earlier) > 64:
+                    self._earlier.clear()
+                self._earlier[message] = self._parts_given(message)
+            given |= self._earlier[message]
+        return frozenset(given)
+
+    def _parts_given(self, message: str) -> frozenset[str]:
+        from ..document import Document
+
+        analysis = Analysis.build(Document.from_text(message), "auto", self.rules.profiles)
+        profile = analysis.profiles.get(analysis.lang)
+        if profile is None or profile.decision is None or not any(
+                profile.decision.find(i.tokens, i.folded, i.start, i.text) for i in analysis.sentences):
+            return frozenset()
+        hits = self._all_hits(analysis)
+        return frozenset(
+            rule.id for rule in self.rules.for_lang(analysis.lang) if rule.spec.kind == "absence"
+            and (_exclude(hits.get(rule.id, []), rule, hits) or any(hits.get(o) for o in rule.spec.satisfied_by)))
 
     # -- matching -----------------------------------------------------------------------
 
@@ -101,8 +133,9 @@ class ToneRules:
         # Sentences the model flags and no phrase caught.
         if spec.model_label and ctx.model_scores is not None:
             for info in analysis.body:
-                if info.sentence.index in flagged:
-                    continue
+                if info.sentence.index in flagged or (rule.unless and rule.unless.find(
+                        info.tokens, info.folded, info.start, info.text)):
+                    continue  # "unless" sentences never count, for the model either
                 score = _model_score(ctx, analysis, info, spec.model_label, decide=True)
                 if score is None:
                     continue

