@@ -105,9 +105,12 @@ class Linter:
         body = analysis.body
         size = 1 + max((info.sentence.index for info in analysis.sentences), default=-1)
         probs: list[dict[str, float]] = [{} for _ in range(size)]  # indexed by the document's sentence number
+        sentiments: list[dict[str, float]] = [{} for _ in range(size)]
         for info, score in zip(body, model.score([info.text for info in body]), strict=True):
             probs[info.sentence.index] = score.probs
+            sentiments[info.sentence.index] = score.sentiment
         ctx.model_scores = probs
+        ctx.model_sentiments = sentiments
         ctx.model_thresholds = dict(model.thresholds)
         ctx.tone_model = model
         ctx.model_decision_thresholds = dict(getattr(model, "decision_thresholds", model.thresholds))

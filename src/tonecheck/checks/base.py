@@ -38,6 +38,7 @@ class CheckContext:
     rules: RuleSet
     # Tone model probabilities per sentence (same order as Analysis.sentences), when on.
     model_scores: list[dict[str, float]] | None = None
+    model_sentiments: list[dict[str, float]] | None = None  # negative / neutral / positive, same order
     model_thresholds: dict[str, float] = field(default_factory=dict)  # a sentence is evidence
     model_decision_thresholds: dict[str, float] = field(default_factory=dict)  # the model decides alone
     tone_model: Any = None  # the loaded ToneModel, for evidence (nearest corpus examples)

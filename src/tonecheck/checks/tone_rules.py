@@ -136,6 +136,9 @@ class ToneRules:
                 if info.sentence.index in flagged or (rule.unless and rule.unless.find(
                         info.tokens, info.folded, info.start, info.text)):
                     continue  # "unless" sentences never count, for the model either
+                if spec.model_unless_sentiment and ctx.model_sentiments is not None and ctx.model_sentiments[
+                        info.sentence.index].get(spec.model_unless_sentiment, 0.0) >= 0.5:
+                    continue  # e.g. sincere praise the blame head misreads
                 score = _model_score(ctx, analysis, info, spec.model_label, decide=True)
                 if score is None:
                     continue
@@ -165,7 +168,7 @@ class ToneRules:
         labels = {spec.model_label, *(doc_rules[o].spec.model_label for o in spec.satisfied_by if o in doc_rules)}
         if ctx.model_scores is not None and any(
                 _model_score(ctx, analysis, info, label, decide=True) is not None
-                for label in labels if label for info in analysis.body):
+                for label in labels if label for info in _evidence_sentences(analysis, rule, hits, ctx, doc_rules)):
             return []
         at = _insertion_point(analysis, spec.insert.at if spec.insert else "after-greeting")
         suggestions = []
@@ -178,6 +181,17 @@ class ToneRules:
             confidence=RULE_CONFIDENCE, source="rule+model" if ctx.model_scores is not None else "rule",
             suggestions=tuple(suggestions), why=spec.why,
         )]
+
+
+def _evidence_sentences(analysis: Analysis, rule: CompiledRule, hits: dict[str, list[_SentenceHits]],
+                        ctx: CheckContext, doc_rules: dict[str, CompiledRule]) -> list[SentenceInfo]:
+    """Body sentences that may show the model a part is present: not those that an
+    ``excluded-by`` rule flags, by phrase or by the model. "Thanks a lot for all the
+    'feedback'" or a blaming sentence that happens to read as thanks thanks no one."""
+    others = [doc_rules[o] for o in rule.spec.excluded_by if o in doc_rules]
+    blocked = {sh.info.sentence.index for o in others for sh in hits.get(o.id, [])}
+    return [info for info in analysis.body if info.sentence.index not in blocked and not any(
+        _model_score(ctx, analysis, info, o.spec.model_label, decide=True) is not None for o in others)]
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:

@@ -31,6 +31,8 @@ A rule file is YAML data (never code). The fields::
       at: after-greeting        # after-greeting | before-signoff
       text: {formal: "...", informal: "..."}
     model: {label: blame}       # the tone model label that is evidence for this rule
+      # unless-sentiment: positive  -> the model alone does not flag a sentence whose
+      #                                sentiment is mostly this (sincere praise is no blame)
     examples:                   # the test suite checks every one
       flag: [...]
       pass: [...]
@@ -51,6 +53,7 @@ from .yamlio import Lines
 KINDS = ("presence", "absence")
 INSERT_PLACES = ("after-greeting", "before-signoff")
 MODEL_LABELS = ("blame", "hostile", "wavering", "breakup", "thanks", "notice", "handover", "reason")
+MODEL_SENTIMENTS = ("negative", "neutral", "positive")
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ class RuleSpec:
     fix: Fix = Fix()
     insert: Insert | None = None
     model_label: str | None = None
+    model_unless_sentiment: str | None = None  # the model alone does not flag sentences of this sentiment
     flag_examples: tuple[str, ...] = ()
     pass_examples: tuple[str, ...] = ()
     lines: dict[tuple[Any, ...], int] = field(default_factory=dict, compare=False, repr=False)
@@ -245,10 +249,14 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
             raise v.fail(("insert", "at"), f"'at' must be one of {', '.join(INSERT_PLACES)}")
         insert = Insert(at, v.registered(ins.get("text"), ("insert", "text")))
 
-    model = v.mapping(data.get("model"), ("model",), {"label"})
+    model = v.mapping(data.get("model"), ("model",), {"label", "unless-sentiment"})
     label = model.get("label")
     if label is not None and label not in MODEL_LABELS:
         raise v.fail(("model", "label"), f"unknown model label {label!r} (one of: {', '.join(MODEL_LABELS)})")
+    unless_sentiment = model.get("unless-sentiment")
+    if unless_sentiment is not None and unless_sentiment not in MODEL_SENTIMENTS:
+        raise v.fail(("model", "unless-sentiment"),
+                     f"unknown sentiment {unless_sentiment!r} (one of: {', '.join(MODEL_SENTIMENTS)})")
 
     examples = v.mapping(data.get("examples"), ("examples",), {"flag", "pass"})
     flag = v.strings(examples.get("flag"), ("examples", "flag"))
@@ -274,6 +282,7 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
         fix=fix,
         insert=insert,
         model_label=label,
+        model_unless_sentiment=unless_sentiment,
         flag_examples=flag,
         pass_examples=passing,
         lines=dict(lines),
