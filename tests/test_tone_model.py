@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import tonecheck
 from tonecheck.errors import ModelUnavailable
 from tonecheck.tone import LABELS, SentenceScore, ToneModel
 from tonecheck.tone import model as tone_model
@@ -231,3 +232,22 @@ def test_heads_are_small_and_complete() -> None:
 
     corpus = ROOT / "models" / "corpus" / "sentences.jsonl"
     assert meta["corpus_sha256"] == hashlib.sha256(corpus.read_bytes()).hexdigest(), "retrain: models/train.py"
+
+
+@pytest.fixture(scope="module")
+def model_linter() -> tonecheck.Linter:
+    return tonecheck.Linter(grammar=False)
+
+
+def test_sincere_praise_is_no_blame(model_linter: tonecheck.Linter) -> None:
+    # The blame head reads "you" + a judgement as blame; the sentiment head says it is praise.
+    text = ("Bună, Sabina,\n\nAm primit mai multe ore la școală și nu mai am timp pentru lecții. "
+            "Îți mulțumesc mult pentru serile faine de conversație în engleză, ai progresat enorm!\n\nCu drag,\nLaura")
+    assert "blame" not in model_linter.check(text, "ro").rules
+
+
+def test_a_sarcastic_or_blaming_sentence_thanks_no_one(model_linter: tonecheck.Linter) -> None:
+    text = ('Hi Roger,\n\nThanks a lot for all the "feedback" on the logo. I\'ll finish the menu layout by Friday '
+            "and that's the end of my work for you, as I'm moving to packaging design.\n\nAlex")
+    report = model_linter.check(text, "en")
+    assert "hostile-tone" in report.rules and "missing-thanks" in report.rules
