@@ -160,6 +160,7 @@ def test_named_days_are_not_the_coming_weekday(text: str) -> None:
     ("Hi Sam,\nMy last day is tomorrow.", "one day's notice", "My last day is on 17 February 2027."),
     ("Hi Sam,\nI'm leaving in three days.", "3 days' notice", "I'm leaving on 17 February 2027."),
     ("Hi Sam,\nI'll be available until Friday.", "2 days' notice", "I'll be available until 17 February 2027."),
+    ("Hi Sam,\nMy last day is at the end of the week.", "2 days' notice", "My last day is on 17 February 2027."),
     ("Bună ziua,\nMâine este ultima mea zi.", "lasă doar o zi", "\nPe 17 februarie 2027 este ultima mea zi."),
     ("Bună ziua,\nUltima mea zi va fi în trei zile.", "lasă doar 3 zile", "Ultima mea zi va fi pe 17 februarie 2027."),
     ("Bună ziua,\nRămân până vineri.", "lasă doar 2 zile", "Rămân până pe 17 februarie 2027."),

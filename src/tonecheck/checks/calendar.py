@@ -60,6 +60,9 @@ _LEADS = {
                      r"cel tarziu|cu)\s*$"),  # a bare "până" takes "pe": "până pe 17 februarie"
 }
 _PREPOSITION = {"en": "on", "ro": "pe"}
+# Words before a date phrase that the new preposition replaces: "at the end" -> "on 4 December"
+# (Romanian keeps its "la": "la 4 decembrie" reads right).
+_DROPPED = {"en": re.compile(r"\b(?:at\s+the|at|the)\s+$")}
 _RELATIVE_START = {"en": re.compile(r"^(?:in|within)\b"), "ro": re.compile(r"^(?:in|peste|timp de)\b")}
 
 _INFOS = [
@@ -117,23 +120,28 @@ class Calendar:
             out.append(self._finding("past-date", lang, last, match, date=format_date(last.day, lang),
                                      today=format_date(today, lang)))
         elif 0 <= days < NOTICE_DAYS and not finishing:
-            new = self._as_date_phrase(analysis, last, format_date(notice_end(today), lang), lang)
+            start, new = self._as_date_phrase(analysis, last, format_date(notice_end(today), lang), lang)
             out.append(self._finding("short-notice", lang, last, match,
                                      days=_DAYS[lang].get(days) or _DAYS_MANY[lang].format(n=days),
-                                     suggestion=Suggestion(self._replace(lang, new), (Edit(last.start, last.end, new),))))
+                                     suggestion=Suggestion(self._replace(lang, new), (Edit(start, last.end, new),))))
         return out
 
     @staticmethod
-    def _as_date_phrase(analysis: Analysis, mention: DateMention, date: str, lang: str) -> str:
-        """``date`` worded to stand where ``mention`` stood: "in two weeks" -> "on 4 December",
-        "by Friday" -> "by 4 December" (the preposition is already there)."""
+    def _as_date_phrase(analysis: Analysis, mention: DateMention, date: str, lang: str) -> tuple[int, str]:
+        """Where the replacement starts and its words, so that ``date`` reads right in place
+        of ``mention``: "in two weeks" -> "on 4 December", "at the end of the month" -> "on 4
+        December" (the "at the" goes), "by Friday" -> "by 4 December" (kept)."""
         folded = analysis.doc.folded
         before = folded[max(0, mention.start - 20) : mention.start]
         own = folded[mention.start : mention.end]
         if _LEADS[lang].search(before) and not _RELATIVE_START[lang].match(own):
-            return date
+            return mention.start, date
+        dropped = _DROPPED[lang].search(before) if lang in _DROPPED else None
+        start = mention.start - len(dropped.group(0)) if dropped else mention.start
         phrase = f"{_PREPOSITION[lang]} {date}"
-        return phrase[:1].upper() + phrase[1:] if analysis.doc.text[mention.start : mention.start + 1].isupper() else phrase
+        if analysis.doc.text[start : start + 1].isupper():
+            phrase = phrase[:1].upper() + phrase[1:]
+        return start, phrase
 
     @staticmethod
     def _is_end(info: SentenceInfo, profile: LanguageProfile) -> bool:
