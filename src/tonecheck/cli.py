@@ -436,8 +436,9 @@ def doctor() -> None:
         info = encoder_info()
         status = "ok" if info.get("status") == "ready" else "warn"
         line("tone encoder", status, f"{info.get('status')} at {info.get('path')}")
-        ToneModel.load()
-        line("tone model", "ok", "heads loaded")
+        for job, engine in (("editor, batch, API", "auto"), ("one-shot check", "quick")):
+            model = ToneModel.load(engine)
+            line(f"tone model ({engine})", "ok", f"heads loaded on the {model.engine} engine, for {job}")
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         line("tone model", "warn", f"unavailable ({str(exc).splitlines()[0]}); run `tonecheck models build`")
     sys.exit(0 if ok else 1)
