@@ -251,3 +251,24 @@ def test_a_sarcastic_or_blaming_sentence_thanks_no_one(model_linter: tonecheck.L
             "and that's the end of my work for you, as I'm moving to packaging design.\n\nAlex")
     report = model_linter.check(text, "en")
     assert "hostile-tone" in report.rules and "missing-thanks" in report.rules
+
+
+@pytest.mark.parametrize("thanks", ["Mersi mult pentru încredere, a fost super fain!", "ms pt tot, a fost fain!",
+                                    "Mersi pentru șansa de a lucra cu un brand atât de frumos."])
+def test_real_thanks_is_not_read_as_sarcasm(model_linter: tonecheck.Linter, thanks: str) -> None:
+    # The hostile and blame heads learned "mersi" from sarcastic sentences; a sentence the
+    # thanks rule accepts (no hostile phrase in it) is not flagged by the model alone.
+    text = f"Salut, Vlad! Am acceptat un post full-time, deci lotul din aprilie e ultimul. {thanks}\nAna"
+    assert not {"hostile-tone", "blame"} & set(model_linter.check(text, "ro").rules)
+
+
+def test_a_name_under_the_message_is_not_read() -> None:
+    from tonecheck.analysis import Analysis
+    from tonecheck.document import Document
+
+    linter = tonecheck.Linter(model=False, grammar=False)
+    for text, last in (("Buna ziua,\n\nCampania din septembrie va fi ultima.\n\nMarta", "Campania"),
+                       ("Hi team,\n\nThis is it, thanks!\n\n— Ana P.", "This is it"),
+                       ("Hi,\n\nI quit.\nNo.", "No.")):
+        body = Analysis.build(Document.from_text(text), "auto", linter.rules.profiles).body
+        assert body[-1].text.startswith(last), [b.text for b in body]

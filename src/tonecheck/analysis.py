@@ -11,6 +11,10 @@ from .lang import detect, detect_sentence
 from .nlp import Token, analyzer
 from .rules.compiled import LanguageProfile, Matcher
 
+# One to three capitalised words (initials allowed), maybe after a dash: a signature.
+_NAME_WORD = r"[A-ZĂÂÎȘȚŞŢ](?:[\w'’-]+|\.)?"  # "Ana", "Popescu-Dan", or an initial "P."
+_NAME_LINE = re.compile(rf"[-–—~]*\s*{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}\s*,?")
+
 # A reply's quoted part: "> ..." lines, and everything after "On ... wrote:" /
 # "În ... a scris:" or an "Original Message" separator.
 _QUOTE_LINE = re.compile(r"^\s*>")
@@ -108,13 +112,22 @@ class Analysis:
 
     @cached_property
     def body(self) -> list[SentenceInfo]:
-        """Sentences between the greeting and the sign-off (and the name after it)."""
+        """Sentences between the greeting and the sign-off (and the name after it). A
+        message that ends on a bare name line ("Marta", "— Ana P.") loses that line too:
+        a name says nothing about tone, yet the model may read it as anything."""
         out = list(self.sentences)
         if self.greeting is not None:
             out = out[1:]
         if self.signoff is not None:
             out = [s for s in out if s.start < self.signoff.start]
+        elif out and self._is_name_line(out[-1]):
+            out = out[:-1]
         return out
+
+    def _is_name_line(self, info: SentenceInfo) -> bool:
+        text = self.doc.text
+        on_own_line = text[: info.start].rstrip(" \t").endswith("\n") and not text[info.end :].strip()
+        return on_own_line and bool(_NAME_LINE.fullmatch(info.text.strip()))
 
     @cached_property
     def register(self) -> str:

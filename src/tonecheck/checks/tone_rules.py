@@ -54,7 +54,7 @@ class ToneRules:
         for rule_id, rule in doc_rules.items():
             per_sentence = _exclude(hits.get(rule_id, []), rule, hits)
             if rule.spec.kind == "presence":
-                findings += self._presence(analysis, rule, per_sentence, ctx)
+                findings += self._presence(analysis, rule, per_sentence, ctx, hits, doc_rules)
             elif rule_id not in given:
                 findings += self._absence(analysis, rule, per_sentence, hits, ctx, doc_rules)
         return findings
@@ -108,7 +108,8 @@ class ToneRules:
     # -- presence -----------------------------------------------------------------------
 
     def _presence(self, analysis: Analysis, rule: CompiledRule, per_sentence: list[_SentenceHits],
-                  ctx: CheckContext) -> list[Finding]:
+                  ctx: CheckContext, hits: dict[str, list[_SentenceHits]],
+                  doc_rules: dict[str, CompiledRule]) -> list[Finding]:
         spec = rule.spec
         lang = analysis.lang
         findings = []
@@ -132,8 +133,12 @@ class ToneRules:
                 ))
         # Sentences the model flags and no phrase caught.
         if spec.model_label and ctx.model_scores is not None:
+            # Sentences where an "unless-rules" rule matched (its own exclusions applied):
+            # "Mersi mult pentru încredere" is thanks, whatever the hostile head says.
+            vetoed = {sh.info.sentence.index for o in spec.model_unless_rules if o in doc_rules
+                      for sh in _exclude(hits.get(o, []), doc_rules[o], hits)}
             for info in analysis.body:
-                if info.sentence.index in flagged or (rule.unless and rule.unless.find(
+                if info.sentence.index in flagged | vetoed or (rule.unless and rule.unless.find(
                         info.tokens, info.folded, info.start, info.text)):
                     continue  # "unless" sentences never count, for the model either
                 if spec.model_unless_sentiment and ctx.model_sentiments is not None and ctx.model_sentiments[

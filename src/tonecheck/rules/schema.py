@@ -33,6 +33,8 @@ A rule file is YAML data (never code). The fields::
     model: {label: blame}       # the tone model label that is evidence for this rule
       # unless-sentiment: positive  -> the model alone does not flag a sentence whose
       #                                sentiment is mostly this (sincere praise is no blame)
+      # unless-rules: [missing-thanks] -> nor a sentence where these rules matched (real
+      #                                thanks, which the model may misread as sarcasm)
     examples:                   # the test suite checks every one
       flag: [...]
       pass: [...]
@@ -117,6 +119,7 @@ class RuleSpec:
     insert: Insert | None = None
     model_label: str | None = None
     model_unless_sentiment: str | None = None  # the model alone does not flag sentences of this sentiment
+    model_unless_rules: tuple[str, ...] = ()  # ... nor sentences where these rules matched
     flag_examples: tuple[str, ...] = ()
     pass_examples: tuple[str, ...] = ()
     lines: dict[tuple[Any, ...], int] = field(default_factory=dict, compare=False, repr=False)
@@ -249,7 +252,7 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
             raise v.fail(("insert", "at"), f"'at' must be one of {', '.join(INSERT_PLACES)}")
         insert = Insert(at, v.registered(ins.get("text"), ("insert", "text")))
 
-    model = v.mapping(data.get("model"), ("model",), {"label", "unless-sentiment"})
+    model = v.mapping(data.get("model"), ("model",), {"label", "unless-sentiment", "unless-rules"})
     label = model.get("label")
     if label is not None and label not in MODEL_LABELS:
         raise v.fail(("model", "label"), f"unknown model label {label!r} (one of: {', '.join(MODEL_LABELS)})")
@@ -283,6 +286,7 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
         insert=insert,
         model_label=label,
         model_unless_sentiment=unless_sentiment,
+        model_unless_rules=v.strings(model.get("unless-rules"), ("model", "unless-rules")),
         flag_examples=flag,
         pass_examples=passing,
         lines=dict(lines),
