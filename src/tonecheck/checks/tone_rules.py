@@ -138,8 +138,9 @@ class ToneRules:
             vetoed = {sh.info.sentence.index for o in spec.model_unless_rules if o in doc_rules
                       for sh in _exclude(hits.get(o, []), doc_rules[o], hits)}
             for info in analysis.body:
-                if info.sentence.index in flagged | vetoed or (rule.unless and rule.unless.find(
-                        info.tokens, info.folded, info.start, info.text)):
+                if info.sentence.index in flagged | vetoed or any(
+                        m and m.find(info.tokens, info.folded, info.start, info.text)
+                        for m in (rule.unless, rule.model_unless)):
                     continue  # "unless" sentences never count, for the model either
                 if spec.model_unless_sentiment and ctx.model_sentiments is not None and ctx.model_sentiments[
                         info.sentence.index].get(spec.model_unless_sentiment, 0.0) >= 0.5:

@@ -97,6 +97,7 @@ class CompiledRule:
     spec: RuleSpec
     matcher: Matcher
     unless: Matcher
+    model_unless: Matcher  # sentences the tone model alone may not flag for this rule
 
     @property
     def id(self) -> str:
@@ -113,7 +114,7 @@ def compile_rule(spec: RuleSpec, tokenize: Tokenize) -> CompiledRule:
 
     matcher = Matcher(spec.match, tokenize, where("match"), spec.replacements)
     unless = Matcher(spec.unless, tokenize, where("unless"))
-    return CompiledRule(spec, matcher, unless)
+    return CompiledRule(spec, matcher, unless, Matcher(spec.model_unless, tokenize, where("model")))
 
 
 @dataclass

@@ -35,6 +35,8 @@ A rule file is YAML data (never code). The fields::
       #                                sentiment is mostly this (sincere praise is no blame)
       # unless-rules: [missing-thanks] -> nor a sentence where these rules matched (real
       #                                thanks, which the model may misread as sarcasm)
+      # unless: {phrases: [...]}     -> nor a sentence these match ("my rates are going
+      #                                up"); unlike the top-level unless, rules still count
     examples:                   # the test suite checks every one
       flag: [...]
       pass: [...]
@@ -120,6 +122,7 @@ class RuleSpec:
     model_label: str | None = None
     model_unless_sentiment: str | None = None  # the model alone does not flag sentences of this sentiment
     model_unless_rules: tuple[str, ...] = ()  # ... nor sentences where these rules matched
+    model_unless: MatchSpec = MatchSpec()  # ... nor sentences these phrases match (rules still may)
     flag_examples: tuple[str, ...] = ()
     pass_examples: tuple[str, ...] = ()
     lines: dict[tuple[Any, ...], int] = field(default_factory=dict, compare=False, repr=False)
@@ -252,7 +255,7 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
             raise v.fail(("insert", "at"), f"'at' must be one of {', '.join(INSERT_PLACES)}")
         insert = Insert(at, v.registered(ins.get("text"), ("insert", "text")))
 
-    model = v.mapping(data.get("model"), ("model",), {"label", "unless-sentiment", "unless-rules"})
+    model = v.mapping(data.get("model"), ("model",), {"label", "unless-sentiment", "unless-rules", "unless"})
     label = model.get("label")
     if label is not None and label not in MODEL_LABELS:
         raise v.fail(("model", "label"), f"unknown model label {label!r} (one of: {', '.join(MODEL_LABELS)})")
@@ -287,6 +290,7 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
         model_label=label,
         model_unless_sentiment=unless_sentiment,
         model_unless_rules=v.strings(model.get("unless-rules"), ("model", "unless-rules")),
+        model_unless=v.match_spec(model.get("unless"), ("model", "unless")),
         flag_examples=flag,
         pass_examples=passing,
         lines=dict(lines),
