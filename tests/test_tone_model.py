@@ -272,3 +272,19 @@ def test_a_name_under_the_message_is_not_read() -> None:
                        ("Hi,\n\nI quit.\nNo.", "No.")):
         body = Analysis.build(Document.from_text(text), "auto", linter.rules.profiles).body
         assert body[-1].text.startswith(last), [b.text for b in body]
+
+
+def test_good_wishes_are_no_thanks(model_linter: tonecheck.Linter) -> None:
+    # The thanks head scores some warm wishes as thanks ("give him a big hug": 0.63); the
+    # rule's model "unless" keeps them out.
+    text = ("Hi Mrs. Patel, Biscuit's grooming on the 9th will be his last with me, as I'm retiring. "
+            "Gina at Paws Mobile covers your area, and I can pass her your number. Give him a big hug from me!")
+    assert "missing-thanks" in model_linter.check(text, "en").rules
+
+
+def test_a_warm_goodbye_is_not_hostile(model_linter: tonecheck.Linter) -> None:
+    # The hostile head misreads short exclamations ("give her a scratch …": 0.99).
+    text = ("Hi Mrs. Patel, Bella's grooming on the 9th will be her last with me, as I'm retiring. "
+            "Thank you for four lovely years! Gina at Paws Mobile covers your area, and I can pass her your number. "
+            "Give her a scratch behind the ears from me!")
+    assert "hostile-tone" not in model_linter.check(text, "en").rules

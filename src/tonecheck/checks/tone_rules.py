@@ -192,12 +192,15 @@ class ToneRules:
 def _evidence_sentences(analysis: Analysis, rule: CompiledRule, hits: dict[str, list[_SentenceHits]],
                         ctx: CheckContext, doc_rules: dict[str, CompiledRule]) -> list[SentenceInfo]:
     """Body sentences that may show the model a part is present: not those that an
-    ``excluded-by`` rule flags, by phrase or by the model. "Thanks a lot for all the
-    'feedback'" or a blaming sentence that happens to read as thanks thanks no one."""
-    others = [doc_rules[o] for o in rule.spec.excluded_by if o in doc_rules]
+    ``excluded-by`` rule flags, by phrase or by the model ("Thanks a lot for all the
+    'feedback'", or a blaming sentence that happens to read as thanks, thanks no one), nor
+    those the rule's ``model: unless`` matches ("Congratulations on the launch" is no thanks)."""
+    others = [doc_rules[o] for o in (*rule.spec.excluded_by, *rule.spec.sentence_excluded_by) if o in doc_rules]
     blocked = {sh.info.sentence.index for o in others for sh in hits.get(o.id, [])}
-    return [info for info in analysis.body if info.sentence.index not in blocked and not any(
-        _model_score(ctx, analysis, info, o.spec.model_label, decide=True) is not None for o in others)]
+    return [info for info in analysis.body if info.sentence.index not in blocked
+            and not rule.model_unless.find(info.tokens, info.folded, info.start, info.text)
+            and not any(_model_score(ctx, analysis, info, o.spec.model_label, decide=True) is not None
+                        for o in others)]
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
@@ -215,10 +218,14 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
 
 def _exclude(per_sentence: list[_SentenceHits], rule: CompiledRule,
              hits: dict[str, list[_SentenceHits]]) -> list[_SentenceHits]:
-    """Drop hits that overlap a hit of a rule named in ``excluded-by`` (sarcastic thanks)."""
-    if not rule.spec.excluded_by:
+    """Drop hits that overlap a hit of a rule named in ``excluded-by``, and hits in a
+    sentence that a ``sentence-excluded-by`` rule flags: "Thanks for teaching me how fast
+    a KPI can change 🙃" thanks no one, though the emoji is not on the thanks."""
+    spec = rule.spec
+    if not (spec.excluded_by or spec.sentence_excluded_by):
         return per_sentence
-    blocked = [(h.start, h.end) for other in rule.spec.excluded_by for sh in hits.get(other, []) for h in sh.hits]
+    blocked = [(h.start, h.end) for other in spec.excluded_by for sh in hits.get(other, []) for h in sh.hits]
+    blocked += [(sh.info.start, sh.info.end) for other in spec.sentence_excluded_by for sh in hits.get(other, [])]
     out = []
     for sh in per_sentence:
         kept = [h for h in sh.hits if not any(h.start < e and s < h.end for s, e in blocked)]

@@ -19,6 +19,7 @@ A rule file is YAML data (never code). The fields::
     unless:                     # sentences matching these never count
       phrases: [...]
     excluded-by: [hostile-tone] # matches overlapping these rules' matches never count
+    sentence-excluded-by: [hostile-tone]  # nor any match in a sentence these rules flag
     satisfied-by: [blame]       # absence: these rules finding something (by rule or by the
                                 # tone model) also counts as the part
     replacements:               # matches with a specific fix
@@ -36,7 +37,9 @@ A rule file is YAML data (never code). The fields::
       # unless-rules: [missing-thanks] -> nor a sentence where these rules matched (real
       #                                thanks, which the model may misread as sarcasm)
       # unless: {phrases: [...]}     -> nor a sentence these match ("my rates are going
-      #                                up"); unlike the top-level unless, rules still count
+      #                                up"); unlike the top-level unless, rules still count.
+      #                                For an absence rule: the model does not count these
+      #                                sentences as the part ("good luck" is no thanks)
     examples:                   # the test suite checks every one
       flag: [...]
       pass: [...]
@@ -115,6 +118,7 @@ class RuleSpec:
     match: MatchSpec = MatchSpec()
     unless: MatchSpec = MatchSpec()
     excluded_by: tuple[str, ...] = ()
+    sentence_excluded_by: tuple[str, ...] = ()
     satisfied_by: tuple[str, ...] = ()
     replacements: tuple[Replacement, ...] = ()
     fix: Fix = Fix()
@@ -133,7 +137,7 @@ class RuleSpec:
 
 _TOP_KEYS = {
     "id", "lang", "kind", "severity", "title", "message", "why", "negation", "match", "unless",
-    "excluded-by", "satisfied-by", "replacements", "fix", "insert", "model", "examples",
+    "excluded-by", "sentence-excluded-by", "satisfied-by", "replacements", "fix", "insert", "model", "examples",
 }
 
 
@@ -283,6 +287,7 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
         match=match,
         unless=v.match_spec(data.get("unless"), ("unless",)),
         excluded_by=v.strings(data.get("excluded-by"), ("excluded-by",)),
+        sentence_excluded_by=v.strings(data.get("sentence-excluded-by"), ("sentence-excluded-by",)),
         satisfied_by=v.strings(data.get("satisfied-by"), ("satisfied-by",)),
         replacements=tuple(replacements),
         fix=fix,
