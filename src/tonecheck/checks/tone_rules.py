@@ -134,8 +134,7 @@ class ToneRules:
         if spec.model_label and ctx.model_scores is not None:
             # Sentences where an "unless-rules" rule matched (its own exclusions applied):
             # "Mersi mult pentru încredere" is thanks, whatever the hostile head says.
-            skipped = flagged | {sh.info.sentence.index for o in spec.model_unless_rules if o in doc_rules
-                                 for sh in _exclude(hits.get(o, []), doc_rules[o], hits)}
+            skipped = flagged | _flagged_sentences(spec.model_unless_rules, hits, doc_rules)
             for info in analysis.body:
                 if info.sentence.index in skipped or any(
                         m and m.find(info.tokens, info.folded, info.start, info.text)
@@ -170,11 +169,16 @@ class ToneRules:
             return []
         # The model may find the part itself, or a rule that satisfies it (a reason given
         # as blame is still a reason: the blame check flags it and offers a general one).
-        labels = {spec.model_label, *(doc_rules[o].spec.model_label for o in spec.satisfied_by if o in doc_rules)}
+        # Its own label is not read in sentences its "model: unless-rules" flag (a hand-over
+        # the reason head misreads); the satisfying rules' labels are.
+        others = {doc_rules[o].spec.model_label for o in spec.satisfied_by if o in doc_rules} - {None}
         if ctx.model_scores is not None:
             evidence = _evidence_sentences(analysis, rule, hits, ctx, doc_rules)
+            vetoed = _flagged_sentences(spec.model_unless_rules, hits, doc_rules)
+            own = [info for info in evidence if info.sentence.index not in vetoed]
             if any(_model_score(ctx, analysis, info, label, decide=True) is not None
-                   for label in labels if label for info in evidence):
+                   for label, infos in ((spec.model_label, own), *((o, evidence) for o in others))
+                   for info in infos):
                 return []
         at = _insertion_point(analysis, spec.insert.at if spec.insert else "after-greeting")
         suggestions = []
@@ -201,6 +205,13 @@ def _evidence_sentences(analysis: Analysis, rule: CompiledRule, hits: dict[str, 
             and not rule.model_unless.find(info.tokens, info.folded, info.start, info.text)
             and not any(_model_score(ctx, analysis, info, o.spec.model_label, decide=True) is not None
                         for o in others)]
+
+
+def _flagged_sentences(rule_ids: tuple[str, ...], hits: dict[str, list[_SentenceHits]],
+                       doc_rules: dict[str, CompiledRule]) -> set[int]:
+    """Sentences where these rules matched, their own exclusions applied."""
+    return {sh.info.sentence.index for o in rule_ids if o in doc_rules
+            for sh in _exclude(hits.get(o, []), doc_rules[o], hits)}
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
