@@ -288,3 +288,14 @@ def test_a_warm_goodbye_is_not_hostile(model_linter: tonecheck.Linter) -> None:
             "Thank you for four lovely years! Gina at Paws Mobile covers your area, and I can pass her your number. "
             "Give her a scratch behind the ears from me!")
     assert "hostile-tone" not in model_linter.check(text, "en").rules
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("ro", "Bună, Denisa. Machiajul de la nunta din 14 septembrie e ultimul, pentru că mă mut la Cluj. "
+           "După aceea nu mai lucrez cu voi. Mulțumesc pentru tot; vă las lista de furnizori."),
+    ("en", "Hi Pete, I won't be taking any more translation jobs from you, as I'm moving into legal work. "
+           "Thanks for the years of work; my glossary is attached. My last day is 30 June."),
+])
+def test_a_curt_decision_is_not_hostile(model_linter: tonecheck.Linter, lang: str, text: str) -> None:
+    # The hostile head reads a plain "I no longer work with you" as hostile.
+    assert "hostile-tone" not in model_linter.check(text, lang).rules
