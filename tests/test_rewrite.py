@@ -338,3 +338,12 @@ def test_interactive_asks_about_each_change(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr.decode()
     assert "breakup-word:" in out and "missing-notice:" in out and "missing-thanks:" in out
     assert out.endswith("Hi Sam,\n\nI think we need to end our collaboration.\n\nBest,\nAna\n")
+
+
+def test_a_draft_that_would_be_deleted_whole_is_left_as_is(rules_linter: tonecheck.Linter) -> None:
+    # Found by hypothesis: the only line is shouting, whose fix deletes it; the rewrite
+    # used to re-check an empty draft and raise.
+    text = "\r\n DONE NOW OK"
+    result = tonecheck.rewrite(text, linter=rules_linter)
+    assert result.text == text and result.rounds == 0
+    assert result.report is not None and "hostile-tone" in result.report.rules

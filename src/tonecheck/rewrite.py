@@ -745,6 +745,8 @@ def rewrite(text: str, *, linter: Linter | None = None, lang: str | None = None,
         return Rewrite(text=composed.text, report=report, composed=True, lang=to, header=composed.header)
     edits = plan_edits(report, linter.rules, today)
     revised = apply_edits(text, edits) if edits else text
+    if not revised.strip():  # every word was a fix's to delete ("DONE NOW OK"): leave the draft to its writer
+        return Rewrite(text=text, report=report, rounds=0, lang=report.lang)
     rounds = 1
     while edits and rounds < MAX_ROUNDS:
         again = linter.check(revised, report.lang, today=today)
@@ -752,7 +754,7 @@ def rewrite(text: str, *, linter: Linter | None = None, lang: str | None = None,
         if not edits:
             break
         revised_again = apply_edits(revised, edits)
-        if revised_again == revised:
+        if revised_again == revised or not revised_again.strip():
             break
         revised = revised_again
         rounds += 1
