@@ -101,7 +101,7 @@ def check(files: tuple[str, ...], lang: str | None, fmt: str, fail_on: str | Non
         fail_on=Severity.parse(fail_on) if fail_on else None,
         language=lang,
     )
-    # A few drafts: torch's 3 s start would cost more than its faster model saves.
+    # A few drafts: torch's ~1.6 s start would cost more than its faster model saves.
     engine = "quick" if len(files) < MANY_FILES else "auto"
     linter = Linter(config, model=not no_model, grammar=not no_grammar, engine=engine)
     thread = [read_file(Path(p), config.max_bytes).text for p in thread_files]

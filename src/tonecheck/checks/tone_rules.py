@@ -132,17 +132,11 @@ class ToneRules:
                 ))
         # Sentences the model flags and no phrase caught.
         if spec.model_label and ctx.model_scores is not None:
-            # Sentences where an "unless-rules" rule matched (its own exclusions applied):
-            # "Mersi mult pentru încredere" is thanks, whatever the hostile head says.
-            skipped = flagged | _flagged_sentences(spec.model_unless_rules, hits, doc_rules)
+            skipped = flagged | _model_barred(analysis, rule, hits, ctx, doc_rules)
             for info in analysis.body:
-                if info.sentence.index in skipped or any(
-                        m and m.find(info.tokens, info.folded, info.start, info.text)
-                        for m in (rule.unless, rule.model_unless)):
+                if info.sentence.index in skipped or (
+                        rule.unless and rule.unless.find(info.tokens, info.folded, info.start, info.text)):
                     continue  # "unless" sentences never count, for the model either
-                if spec.model_unless_sentiment and ctx.model_sentiments is not None and ctx.model_sentiments[
-                        info.sentence.index].get(spec.model_unless_sentiment, 0.0) >= 0.5:
-                    continue  # e.g. sincere praise the blame head misreads
                 score = _model_score(ctx, analysis, info, spec.model_label, decide=True)
                 if score is None:
                     continue
@@ -169,13 +163,13 @@ class ToneRules:
             return []
         # The model may find the part itself, or a rule that satisfies it (a reason given
         # as blame is still a reason: the blame check flags it and offers a general one).
-        # Its own label is not read in sentences its "model: unless-rules" flag (a hand-over
-        # the reason head misreads); the satisfying rules' labels are.
+        # Its own label is not read where its "model:" vetoes bar it (a hand-over the reason
+        # head misreads); the satisfying rules' labels are.
         others = {doc_rules[o].spec.model_label for o in spec.satisfied_by if o in doc_rules} - {None}
         if ctx.model_scores is not None:
             evidence = _evidence_sentences(analysis, rule, hits, ctx, doc_rules)
-            vetoed = _flagged_sentences(spec.model_unless_rules, hits, doc_rules)
-            own = [info for info in evidence if info.sentence.index not in vetoed]
+            barred = _model_barred(analysis, rule, hits, ctx, doc_rules)
+            own = [info for info in evidence if info.sentence.index not in barred]
             if any(_model_score(ctx, analysis, info, label, decide=True) is not None
                    for label, infos in ((spec.model_label, own), *((o, evidence) for o in others))
                    for info in infos):
@@ -197,14 +191,29 @@ def _evidence_sentences(analysis: Analysis, rule: CompiledRule, hits: dict[str, 
                         ctx: CheckContext, doc_rules: dict[str, CompiledRule]) -> list[SentenceInfo]:
     """Body sentences that may show the model a part is present: not those that an
     ``excluded-by`` rule flags, by phrase or by the model ("Thanks a lot for all the
-    'feedback'", or a blaming sentence that happens to read as thanks, thanks no one), nor
-    those the rule's ``model: unless`` matches ("Congratulations on the launch" is no thanks)."""
+    'feedback'", or a blaming sentence that happens to read as thanks, thanks no one)."""
     others = [doc_rules[o] for o in (*rule.spec.excluded_by, *rule.spec.sentence_excluded_by) if o in doc_rules]
     blocked = {sh.info.sentence.index for o in others for sh in hits.get(o.id, [])}
     return [info for info in analysis.body if info.sentence.index not in blocked
-            and not rule.model_unless.find(info.tokens, info.folded, info.start, info.text)
             and not any(_model_score(ctx, analysis, info, o.spec.model_label, decide=True) is not None
                         for o in others)]
+
+
+def _model_barred(analysis: Analysis, rule: CompiledRule, hits: dict[str, list[_SentenceHits]],
+                  ctx: CheckContext, doc_rules: dict[str, CompiledRule]) -> set[int]:
+    """Sentences where the model may not decide this rule's own label, by the rule's
+    ``model:`` vetoes: its ``unless`` phrases ("congratulations" is no thanks), sentences
+    its ``unless-rules`` flag ("Mersi mult pentru încredere" is thanks, whatever the hostile
+    head says), and sentences of its ``unless-sentiment`` (sincere praise is no blame)."""
+    spec = rule.spec
+    barred = _flagged_sentences(spec.model_unless_rules, hits, doc_rules)
+    for info in analysis.body:
+        if rule.model_unless and rule.model_unless.find(info.tokens, info.folded, info.start, info.text):
+            barred.add(info.sentence.index)
+        elif spec.model_unless_sentiment and ctx.model_sentiments is not None and ctx.model_sentiments[
+                info.sentence.index].get(spec.model_unless_sentiment, 0.0) >= 0.5:
+            barred.add(info.sentence.index)
+    return barred
 
 
 def _flagged_sentences(rule_ids: tuple[str, ...], hits: dict[str, list[_SentenceHits]],

