@@ -220,9 +220,20 @@ def _pool(config: Config, opts: BatchOptions, workers: int) -> ProcessPoolExecut
     forked = _fork_is_safe()
     if forked:
         _worker_linter, _worker_opts = shared_linter(config, opts), opts  # inherited by the workers
+        _preload_torch(_worker_linter)
     ctx = multiprocessing.get_context("fork" if forked else None)
     return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(config, opts, threads, forked))
+
+
+def _preload_torch(linter: Any) -> None:
+    """Import torch here, before the fork, when the workers' tone model will run on it:
+    they inherit the import (~1 s each) and its memory. Importing starts no thread pool,
+    so the fork stays safe; running the model would not."""
+    from .tone.encoder import resolve_engine
+
+    if linter.use_model and resolve_engine(linter.engine).startswith("torch"):
+        import torch  # noqa: F401
 
 
 def _fork_is_safe() -> bool:

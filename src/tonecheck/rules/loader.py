@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -51,11 +52,13 @@ MIN_LEMMA_KEY = 4
 AUXILIARY_LEMMAS = frozenset({"avea", "fi", "vrea", "putea", "be", "have", "do", "will", "can"})
 
 
+@cache
 def _tokenizer(lang: str) -> Tokenize:
     """Pattern words as (folded form, folded lemma), so a pattern written in any form
     matches every inflection of its lemma."""
     a = analyzer(lang)
 
+    @cache  # the rule files repeat their words: 14,500 calls, 4,200 texts
     def tokenize(text: str) -> list[tuple[str, str]]:
         out = []
         for t in a.tokenize(comma_below(text)):

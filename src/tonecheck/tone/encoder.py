@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -370,8 +371,9 @@ class TorchEmbedder:
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         """Sentences packed end to end into few sequences, each attending only to itself.
 
-        A block-diagonal attention mask and position ids that restart at every sentence
-        give each sentence exactly the embedding it gets alone, with no padding: a
+        Attention kept within each sentence (the forward's ``segments``) and position ids
+        that restart at every sentence give each sentence exactly the embedding it gets
+        alone, with no padding: a
         10-sentence message is one forward pass over its ~200 real tokens instead of a
         batch of 10 rows padded to the longest.
         """
@@ -386,8 +388,8 @@ class TorchEmbedder:
                 ids = [t for i in rows for t in pieces[i]]
                 segment = torch.tensor([k for k, i in enumerate(rows) for _ in pieces[i]])
                 positions = torch.tensor([[p for i in rows for p in range(len(pieces[i]))]])
-                mask = (segment[:, None] == segment[None, :])[None, None]
-                hidden = self._forward(torch.tensor([ids]), positions, mask)
+                ends = list(itertools.accumulate(len(pieces[i]) for i in rows))
+                hidden = self._forward(torch.tensor([ids]), positions, list(zip([0, *ends[:-1]], ends, strict=True)))
                 member = torch.nn.functional.one_hot(segment, len(rows)).T.to(hidden.dtype)
                 pooled = member @ hidden / member.sum(1, keepdim=True)  # mean over each sentence
                 out[rows] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
@@ -395,7 +397,8 @@ class TorchEmbedder:
 
 
 def _transformers_forward(path: Path, precision: str) -> Callable[[Any, Any, Any], Any]:
-    """The transformers ``BertModel`` as ``(ids, positions, mask) -> last hidden state``."""
+    """The transformers ``BertModel`` as ``(ids, positions, segments) -> last hidden state``
+    (see :class:`BertForward`), through a block-diagonal attention mask."""
     try:
         import torch
         import transformers
@@ -414,7 +417,9 @@ def _transformers_forward(path: Path, precision: str) -> Callable[[Any, Any, Any
             qconfig = torch.ao.quantization.per_channel_dynamic_qconfig
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: qconfig}, dtype=torch.qint8)
 
-    def forward(ids: Any, positions: Any, mask: Any) -> Any:
+    def forward(ids: Any, positions: Any, segments: Sequence[tuple[int, int]]) -> Any:
+        segment = torch.repeat_interleave(torch.arange(len(segments)), torch.tensor([b - a for a, b in segments]))
+        mask = (segment[:, None] == segment[None, :])[None, None]
         return model(input_ids=ids, position_ids=positions, attention_mask=mask).last_hidden_state[0].float()
 
     return forward
