@@ -19,9 +19,11 @@ other processes used during the run (from /proc/stat). 1 and 2 workers take turn
 ``--repeat`` rounds, and each time is the fastest undisturbed run (other work under 0.15
 cores), else the fastest run, whose "other work" then shows it.
 
-Inputs: rules-only cycles the 334 messages of ``tests/data`` (messages + holdout) up to
-``--messages``; the full path takes the 334 messages once each, because the tone model
-keeps embeddings of sentences it has seen and a repeated message would be nearly free.
+Inputs: rules-only cycles the labelled messages of ``tests/data`` up to ``--messages``. The
+full path (rules + model) sees every message once, because the tone model keeps the
+embeddings of sentences it has seen and a repeated message would be nearly free. It runs
+twice: on 1,000 labelled messages as written (~80 words on average), and on 1,000
+~150-word messages (issue 3's size), each two labelled messages of one language joined.
 """
 
 from __future__ import annotations
@@ -37,13 +39,41 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = [ROOT / "tests" / "data" / "messages.jsonl", ROOT / "tests" / "data" / "holdout.jsonl"]
+DATA = ROOT / "tests" / "data"
 SMALL = 32
+FULL = 1000  # messages per run with the model
 QUIET = 0.15  # cores of other work under which a run counts as undisturbed
 
 
+def labelled() -> list[dict[str, str]]:
+    """Every labelled whole message (not the threads), in a fixed order."""
+    paths = sorted(p for p in DATA.glob("*.jsonl") if not p.name.startswith("threads"))
+    return [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines()]
+
+
 def texts() -> list[str]:
-    return [json.loads(line)["text"] for path in DATA for line in path.read_text(encoding="utf-8").splitlines()]
+    return [row["text"] for row in labelled()]
+
+
+def joined_texts(n: int) -> list[str]:
+    """``n`` distinct messages of ~150 words: each labelled message joined with the one of
+    the next 20 of its language that brings the pair closest to 150 words; languages take
+    turns."""
+    by_lang: dict[str, list[str]] = {}
+    for row in labelled():
+        by_lang.setdefault(row["lang"], []).append(row["text"])
+
+    def partner(m: list[str], i: int) -> str:
+        near = [m[(i + k) % len(m)] for k in range(1, 21)]
+        return min(near, key=lambda other: abs(len(m[i].split()) + len(other.split()) - 150))
+
+    pairs = [[f"{m[i]}\n\n{partner(m, i)}" for i in range(len(m))] for m in by_lang.values()]
+    mixed = [text for group in zip(*pairs, strict=False) for text in group]
+    return mixed[:n]
+
+
+def words(messages: list[str]) -> float:
+    return sum(len(m.split()) for m in messages) / len(messages)
 
 
 def write_input(path: Path, source: list[str], n: int) -> None:
@@ -122,13 +152,16 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is kept")
     parser.add_argument("--only", choices=["rules", "full"], default=None)
     args = parser.parse_args()
-    source = texts()
-    cases = [("rules only", ["--no-model"], args.messages), ("rules + model", [], len(source))]
+    labelled_texts, long_texts = texts(), joined_texts(FULL)
+    cases = [("rules only", ["--no-model"], labelled_texts, args.messages),
+             ("rules + model", [], labelled_texts[:FULL], min(FULL, len(labelled_texts))),
+             ("model, 150 w", [], long_texts, len(long_texts))]
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at the start")
     with tempfile.TemporaryDirectory() as tmp:
-        for label, flags, n in cases:
+        for label, flags, source, n in cases:
             if args.only and (args.only == "rules") != (flags == ["--no-model"]):
                 continue
+            print(f"{label}: {n} messages, {words(source[:n]):.0f} words on average", flush=True)
             big, small, out = Path(tmp) / "big.jsonl", Path(tmp) / "small.jsonl", Path(tmp) / "out.jsonl"
             write_input(big, source, n)
             write_input(small, source, SMALL)
