@@ -157,13 +157,13 @@ def main() -> int:
                         help="one case: rules only, the labelled messages, or the ~150-word ones")
     args = parser.parse_args()
     labelled_texts, long_texts = texts(), joined_texts()
-    cases = [("rules only", ["--no-model"], labelled_texts, args.messages),
-             ("rules + model", [], labelled_texts[:FULL], min(FULL, len(labelled_texts))),
-             ("model, 150 w", [], long_texts, len(long_texts))]
+    cases = [("rules", "rules only", ["--no-model"], labelled_texts, args.messages),
+             ("full", "rules + model", [], labelled_texts[:FULL], min(FULL, len(labelled_texts))),
+             ("long", "model, 150 w", [], long_texts, len(long_texts))]
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at the start")
     with tempfile.TemporaryDirectory() as tmp:
-        for label, flags, source, n in cases:
-            if args.only and args.only != {"rules only": "rules", "rules + model": "full"}.get(label, "long"):
+        for key, label, flags, source, n in cases:
+            if args.only and args.only != key:
                 continue
             print(f"{label}: {n} messages, {words(source[:n]):.0f} words on average", flush=True)
             big, small, out = Path(tmp) / "big.jsonl", Path(tmp) / "small.jsonl", Path(tmp) / "out.jsonl"
