@@ -11,9 +11,13 @@ from .lang import detect, detect_sentence
 from .nlp import Token, analyzer
 from .rules.compiled import LanguageProfile, Matcher
 
-# One to three capitalised words (initials allowed), maybe after a dash: a signature.
-_NAME_WORD = r"[A-ZĂÂÎȘȚŞŢ](?:[\w'’-]+|\.)?"  # "Ana", "Popescu-Dan", or an initial "P."
-_NAME_LINE = re.compile(rf"[-–—~]*\s*{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}\s*,?")
+# One to three capitalised words (initials allowed), maybe after a dash, maybe with a title
+# after a comma: a signature line ("Ana", "— Ana P.", "Mihaela Pop, traducător autorizat",
+# "Diane Mercer, CPA", "Nistor & Asociaţii", "arh.").
+_NAME_WORD = r"(?:[A-ZĂÂÎȘȚŞŢ](?:[\w'’-]+|\.)?|&)"  # "Ana", "Popescu-Dan", an initial "P."
+_NAME_LINE = re.compile(
+    rf"[-–—~]*\s*{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}(?:\s*,\s*[\w&'’.()/ -]{{1,40}})?\s*,?|[a-z]{{2,4}}\.")
+_SIGNATURE_LINES = 3  # at most this many name/title/firm lines close a message
 
 # A reply's quoted part: "> ..." lines, and everything after "On ... wrote:" /
 # "În ... a scris:" or an "Original Message" separator.
@@ -95,7 +99,8 @@ class Analysis:
     @cached_property
     def signoff(self) -> SentenceInfo | None:
         """The closing formula ("Cu stimă," / "Best regards,"), searched in the last lines."""
-        for info in reversed(self.sentences[-3:]):
+        below = self._signature_lines()
+        for info in reversed(self.sentences[-(3 + below):]):
             if info is self.greeting:
                 break
             if len(info.tokens) <= 6 and self._starts_with(info, "signoff"):
@@ -120,13 +125,22 @@ class Analysis:
             out = out[1:]
         if self.signoff is not None:
             out = [s for s in out if s.start < self.signoff.start]
-        elif out and self._is_name_line(out[-1]):
-            out = out[:-1]
+        else:
+            out = out[: len(out) - min(self._signature_lines(), len(out) - 1)]
         return out
+
+    def _signature_lines(self) -> int:
+        """How many lines at the very end are a signature block: names, a title, a firm."""
+        n = 0
+        for info in reversed(self.sentences[-_SIGNATURE_LINES:]):
+            if info is self.greeting or not self._is_name_line(info):
+                break
+            n += 1
+        return n
 
     def _is_name_line(self, info: SentenceInfo) -> bool:
         text = self.doc.text
-        on_own_line = text[: info.start].rstrip(" \t").endswith("\n") and not text[info.end :].strip()
+        on_own_line = text[: info.start].rstrip(" \t").endswith("\n") and text[info.end :].lstrip(" \t")[:1] in ("\n", "")
         return on_own_line and bool(_NAME_LINE.fullmatch(info.text.strip()))
 
     @cached_property
