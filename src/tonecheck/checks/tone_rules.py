@@ -132,11 +132,7 @@ class ToneRules:
                 ))
         # Sentences the model flags and no phrase caught.
         if spec.model_label and ctx.model_scores is not None:
-            skipped = flagged | _model_barred(analysis, rule, hits, ctx, doc_rules)
-            for info in analysis.body:
-                if info.sentence.index in skipped or (
-                        rule.unless and rule.unless.find(info.tokens, info.folded, info.start, info.text)):
-                    continue  # "unless" sentences never count, for the model either
+            for info in self._model_candidates(analysis, rule, flagged, hits, ctx, doc_rules):
                 score = _model_score(ctx, analysis, info, spec.model_label, decide=True)
                 if score is None:
                     continue
@@ -153,6 +149,16 @@ class ToneRules:
                 ))
         return findings
 
+    def _model_candidates(self, analysis: Analysis, rule: CompiledRule, flagged: set[int],
+                          hits: dict[str, list[_SentenceHits]], ctx: CheckContext,
+                          doc_rules: dict[str, CompiledRule]) -> list[SentenceInfo]:
+        """Body sentences where the model may raise this presence rule on its own: not
+        those a phrase flagged already, nor those its vetoes bar, nor its "unless" ones
+        (they never count, for the model either)."""
+        skipped = flagged | _model_barred(analysis, rule, hits, ctx, doc_rules)
+        return [info for info in analysis.body if info.sentence.index not in skipped and not (
+            rule.unless and rule.unless.find(info.tokens, info.folded, info.start, info.text))]
+
     # -- absence ------------------------------------------------------------------------
 
     def _absence(self, analysis: Analysis, rule: CompiledRule, per_sentence: list[_SentenceHits],
@@ -165,15 +171,10 @@ class ToneRules:
         # as blame is still a reason: the blame check flags it and offers a general one).
         # Its own label is not read where its "model:" vetoes bar it (a hand-over the reason
         # head misreads); the satisfying rules' labels are.
-        others = {doc_rules[o].spec.model_label for o in spec.satisfied_by if o in doc_rules} - {None}
-        if ctx.model_scores is not None:
-            evidence = _evidence_sentences(analysis, rule, hits, ctx, doc_rules)
-            barred = _model_barred(analysis, rule, hits, ctx, doc_rules)
-            own = [info for info in evidence if info.sentence.index not in barred]
-            if any(_model_score(ctx, analysis, info, label, decide=True) is not None
-                   for label, infos in ((spec.model_label, own), *((o, evidence) for o in others))
-                   for info in infos):
-                return []
+        if ctx.model_scores is not None and any(
+                _model_score(ctx, analysis, info, label, decide=True) is not None
+                for label, infos in self._model_evidence(analysis, rule, hits, ctx, doc_rules) for info in infos):
+            return []
         at = _insertion_point(analysis, spec.insert.at if spec.insert else "after-greeting")
         suggestions = []
         if spec.insert is not None:
@@ -185,6 +186,45 @@ class ToneRules:
             confidence=RULE_CONFIDENCE, source="rule+model" if ctx.model_scores is not None else "rule",
             suggestions=tuple(suggestions), why=spec.why,
         )]
+
+
+    def _model_evidence(self, analysis: Analysis, rule: CompiledRule, hits: dict[str, list[_SentenceHits]],
+                        ctx: CheckContext, doc_rules: dict[str, CompiledRule],
+                        ) -> list[tuple[str | None, list[SentenceInfo]]]:
+        """(label, sentences) where the model may show an absence rule's part present: its
+        own label where its vetoes allow, and the labels of the rules that satisfy it."""
+        spec = rule.spec
+        others = {doc_rules[o].spec.model_label for o in spec.satisfied_by if o in doc_rules} - {None}
+        evidence = _evidence_sentences(analysis, rule, hits, ctx, doc_rules)
+        barred = _model_barred(analysis, rule, hits, ctx, doc_rules)
+        own = [info for info in evidence if info.sentence.index not in barred]
+        return [(spec.model_label, own), *((o, evidence) for o in sorted(others, key=str))]
+
+    # -- calibration --------------------------------------------------------------------
+
+    def decisive_scores(self, analysis: Analysis, ctx: CheckContext) -> dict[str, tuple[bool, dict[str, float]]]:
+        """Per rule: do the phrases alone decide it (a presence rule fires, an absence
+        rule's part is found), and the highest model probability per label among the
+        sentences where the model may decide it, vetoes applied. ``models/calibrate.py``
+        picks the message-level thresholds from these, as the checker itself would apply
+        them."""
+        hits = self._all_hits(analysis)
+        out: dict[str, tuple[bool, dict[str, float]]] = {}
+        doc_rules = {r.id: r for r in self.rules.for_lang(analysis.lang)}
+        assert ctx.model_scores is not None
+        scores = ctx.model_scores
+        for rule_id, rule in doc_rules.items():
+            per_sentence = _exclude(hits.get(rule_id, []), rule, hits)
+            if rule.spec.kind == "presence":
+                flagged = {sh.info.sentence.index for sh in per_sentence}
+                groups = [(rule.spec.model_label, self._model_candidates(analysis, rule, flagged, hits, ctx, doc_rules))]
+                decided = bool(per_sentence)
+            else:
+                groups = self._model_evidence(analysis, rule, hits, ctx, doc_rules)
+                decided = bool(per_sentence or any(hits.get(o) for o in rule.spec.satisfied_by))
+            out[rule_id] = (decided, {label: max((scores[i.sentence.index].get(label, 0.0) for i in infos), default=0.0)
+                                      for label, infos in groups if label})
+        return out
 
 
 def _evidence_sentences(analysis: Analysis, rule: CompiledRule, hits: dict[str, list[_SentenceHits]],
