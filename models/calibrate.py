@@ -46,6 +46,12 @@ PRESENCE = {"blame": "blame", "hostile-tone": "hostile", "guilt-wavering": "wave
 ABSENCE = {"missing-thanks": "thanks", "missing-notice": "notice", "missing-handover": "handover",
            "missing-reason": "reason"}
 GRID = [round(0.05 * i, 2) for i in range(1, 20)] + [0.97, 0.99]
+# Set by hand, not by the search (session 6). The development sets' rule files were fixed
+# on those very sets, so there the model looks less needed than it is on fresh text. For
+# hostile tone the search picks 0.85 (dev F1 0.957, against 0.950 at 0.75), but on six
+# fresh blind sets 0.85 lost recall: F1 0.879 against 0.909 at 0.75, the value before.
+# Those sets informed this choice, so they no longer measure hostile tone blind (NOTES).
+OVERRIDES = {"hostile": 0.75}
 
 
 # Per message: the checks expected, and per check whether the phrases alone decide it and
@@ -117,14 +123,17 @@ def main() -> None:
     dev_f1: dict[str, float] = {}
     for check, label in {**PRESENCE, **ABSENCE}.items():  # presence first: absence uses them
         scores = {t: f1_at(rows, check, t, chosen) for t in GRID}
-        chosen[label] = best_threshold(scores)
+        searched = best_threshold(scores)
+        chosen[label] = OVERRIDES.get(label, searched)
         dev_f1[check] = round(scores[chosen[label]], 3)
-        print(f"{check:18} {label:9} t={chosen[label]:.2f}  dev F1 {dev_f1[check]:.3f}  "
+        note = f" (search: {searched:.2f})" if chosen[label] != searched else ""
+        print(f"{check:18} {label:9} t={chosen[label]:.2f}{note}  dev F1 {dev_f1[check]:.3f}  "
               + " ".join(f"{t:.2f}:{scores[t]:.3f}" for t in GRID[::2]))
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest()
     out = {
         "what": "message-level thresholds: the probability the model needs to decide a check on its own",
         "decision_thresholds": chosen,
+        "set_by_hand": OVERRIDES,
         "dev_f1": dev_f1,
         "data": [str(p.relative_to(ROOT)) for p in paths],
         "data_sha256": digest,
