@@ -33,7 +33,6 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import tonecheck  # noqa: E402
 from tonecheck.analysis import Analysis  # noqa: E402
-from tonecheck.checks.base import CheckContext  # noqa: E402
 from tonecheck.checks.tone_rules import ToneRules  # noqa: E402
 from tonecheck.document import Document  # noqa: E402
 from tonecheck.tone.model import CALIBRATION_FILE, ToneModel, heads_dir  # noqa: E402
@@ -70,9 +69,7 @@ def message_rows(paths: list[Path]) -> list[Row]:
                 continue
             msg = json.loads(line)
             analysis = Analysis.build(Document.from_text(msg["text"]), msg["lang"], linter.rules.profiles)
-            ctx = CheckContext(linter.config, linter.rules)
-            linter._add_model_scores(analysis, ctx)
-            rows.append((set(msg["expect"]), tone_rules.decisive_scores(analysis, ctx)))
+            rows.append((set(msg["expect"]), tone_rules.decisive_scores(analysis, linter.context(analysis))))
     if model is not None:
         model.cache_clear()
     return rows

@@ -269,7 +269,11 @@ def test_a_name_under_the_message_is_not_read() -> None:
     linter = tonecheck.Linter(model=False, grammar=False)
     for text, last in (("Buna ziua,\n\nCampania din septembrie va fi ultima.\n\nMarta", "Campania"),
                        ("Hi team,\n\nThis is it, thanks!\n\n— Ana P.", "This is it"),
-                       ("Hi,\n\nI quit.\nNo.", "No.")):
+                       ("Hi,\n\nI quit.\nNo.", "No."),
+                       ("Buna ziua,\n\nActele le predau luni.\n\nMihaela Pop, traducator autorizat", "Actele"),
+                       ("Mr. Harlow,\n\nThe papers go to the board.\n\nDiane Mercer, CPA", "The papers"),
+                       ("Stimate domnule,\n\nVă predăm planșele.\n\nToate cele bune,\narh.\nPaul Nistor\n"
+                        "Nistor & Asociaţii", "Vă predăm")):
         body = Analysis.build(Document.from_text(text), "auto", linter.rules.profiles).body
         assert body[-1].text.startswith(last), [b.text for b in body]
 
@@ -299,3 +303,27 @@ def test_a_warm_goodbye_is_not_hostile(model_linter: tonecheck.Linter) -> None:
 def test_a_curt_decision_is_not_hostile(model_linter: tonecheck.Linter, lang: str, text: str) -> None:
     # The hostile head reads a plain "I no longer work with you" as hostile.
     assert "hostile-tone" not in model_linter.check(text, lang).rules
+
+
+def test_calibration_reads_the_model_as_the_checker_does(model_linter: tonecheck.Linter) -> None:
+    # models/calibrate.py picks the message-level thresholds from decisive_scores; at the
+    # thresholds in use they must give exactly the checker's own decisions.
+    from tonecheck.analysis import Analysis
+    from tonecheck.checks.tone_rules import ToneRules
+    from tonecheck.document import Document
+
+    tone_rules = next(c for c in model_linter.checks if isinstance(c, ToneRules))
+    model = model_linter.tone_model()
+    at = model.decision_thresholds
+    lines = (Path(__file__).parent / "data" / "blind30.jsonl").read_text(encoding="utf-8").splitlines()
+    for msg in map(json.loads, lines[:12] + lines[30:42]):
+        analysis = Analysis.build(Document.from_text(msg["text"]), msg["lang"], model_linter.rules.profiles)
+        fired = set(model_linter.check(msg["text"], msg["lang"]).rules)
+        for rule_id, (decided, best) in tone_rules.decisive_scores(analysis, model_linter.context(analysis)).items():
+            label = model_linter.model_label(rule_id)
+            if rule_id.startswith("missing-"):
+                predicted = not decided and not any(p >= at[lab] for lab, p in best.items())
+            else:
+                predicted = decided or (label is not None and best.get(label, 0.0) >= at[label])
+            assert predicted == (rule_id in fired), (msg["id"], rule_id, decided, best)
+

@@ -83,9 +83,7 @@ class Linter:
             raise ValueError(f"lang must be auto, ro or en, not {lang!r}")
         doc = Document.from_text(text)
         analysis = Analysis.build(doc, lang, self.rules.profiles)
-        ctx = CheckContext(self.config, self.rules, use_rules=self.use_rules, today=today or dt.date.today(),
-                           thread=tuple(thread))
-        self._add_model_scores(analysis, ctx)
+        ctx = self.context(analysis, today=today, thread=thread)
         findings: list[Finding] = []
         for check in self.checks:
             try:
@@ -95,6 +93,14 @@ class Linter:
         findings = self._filter(analysis, _merge_overlapping(findings))
         return Report(text=text, lang=analysis.lang, findings=findings,
                       notices=ctx.notices, register=analysis.register)
+
+    def context(self, analysis: Analysis, *, today: dt.date | None = None, thread: Sequence[str] = ()) -> CheckContext:
+        """What the checks run with on this analysis: the rules, the send date, the thread,
+        and the tone model's scores for the body sentences when the model is on."""
+        ctx = CheckContext(self.config, self.rules, use_rules=self.use_rules, today=today or dt.date.today(),
+                           thread=tuple(thread))
+        self._add_model_scores(analysis, ctx)
+        return ctx
 
     def _add_model_scores(self, analysis: Analysis, ctx: CheckContext) -> None:
         model = self.tone_model()
