@@ -29,11 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from evaluate import CHECKS, load, prf  # noqa: E402  (bench/ is on the path when run as a script)
+
 import tonecheck  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-CHECKS = ("breakup-word", "blame", "hostile-tone", "guilt-wavering", "missing-thanks", "missing-notice",
-          "missing-handover", "missing-reason")
 # Blind sets kept for a final measurement; their errors have not been read.
 UNREAD = {"blind33", "blind34", "blind39", "blind40", "blind41", "blind42", "blind43", "blind44", "blind45", "blind46"}
 RUNS = Path(os.environ.get("TONECHECK_RUNS", "/tmp/tonecheck-runs"))
@@ -53,11 +53,9 @@ def run(tag: str, names: list[str] | None, rules_only: bool) -> None:
     out: Run = {}
     started = time.perf_counter()
     for path in message_sets(names):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                msg = json.loads(line)
-                fired = sorted(set(linter.check(msg["text"], msg["lang"]).rules) & set(CHECKS))
-                out[msg["id"]] = {"set": path.stem, "lang": msg["lang"], "expect": msg["expect"], "fired": fired}
+        for msg in load(path):
+            fired = sorted(set(linter.check(msg["text"], msg["lang"]).rules) & set(CHECKS))
+            out[msg["id"]] = {"set": path.stem, "lang": msg["lang"], "expect": msg["expect"], "fired": fired}
     RUNS.mkdir(parents=True, exist_ok=True)
     (RUNS / f"{tag}.json").write_text(json.dumps(out), encoding="utf-8")
     print(f"{len(out)} messages in {time.perf_counter() - started:.0f} s -> {RUNS / tag}.json")
@@ -71,7 +69,7 @@ def f1(run: Run, check: str, keep: Callable[[dict[str, object]], bool]) -> float
             tp += expected and fired
             fp += fired and not expected
             fn += expected and not fired
-    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+    return prf(tp, fp, fn)[2]
 
 
 def groups(run: Run) -> dict[str, Callable[[dict[str, object]], bool]]:

@@ -99,8 +99,7 @@ class Analysis:
     @cached_property
     def signoff(self) -> SentenceInfo | None:
         """The closing formula ("Cu stimă," / "Best regards,"), searched in the last lines."""
-        below = self._signature_lines()
-        for info in reversed(self.sentences[-(3 + below):]):
+        for info in reversed(self.sentences[-(3 + self._signature_lines):]):
             if info is self.greeting:
                 break
             if len(info.tokens) <= 6 and self._starts_with(info, "signoff"):
@@ -126,9 +125,10 @@ class Analysis:
         if self.signoff is not None:
             out = [s for s in out if s.start < self.signoff.start]
         else:
-            out = out[: len(out) - min(self._signature_lines(), len(out) - 1)]
+            out = out[: len(out) - min(self._signature_lines, len(out) - 1)]
         return out
 
+    @cached_property
     def _signature_lines(self) -> int:
         """How many lines at the very end are a signature block: names, a title, a firm."""
         n = 0

@@ -165,7 +165,7 @@ class ToneRules:
                  hits: dict[str, list[_SentenceHits]], ctx: CheckContext,
                  doc_rules: dict[str, CompiledRule]) -> list[Finding]:
         spec = rule.spec
-        if per_sentence or any(hits.get(other) for other in spec.satisfied_by):
+        if _phrases_decide(rule, per_sentence, hits):
             return []
         # The model may find the part itself, or a rule that satisfies it (a reason given
         # as blame is still a reason: the blame check flags it and offers a general one).
@@ -186,7 +186,6 @@ class ToneRules:
             confidence=RULE_CONFIDENCE, source="rule+model" if ctx.model_scores is not None else "rule",
             suggestions=tuple(suggestions), why=spec.why,
         )]
-
 
     def _model_evidence(self, analysis: Analysis, rule: CompiledRule, hits: dict[str, list[_SentenceHits]],
                         ctx: CheckContext, doc_rules: dict[str, CompiledRule],
@@ -211,20 +210,26 @@ class ToneRules:
         hits = self._all_hits(analysis)
         out: dict[str, tuple[bool, dict[str, float]]] = {}
         doc_rules = {r.id: r for r in self.rules.for_lang(analysis.lang)}
-        assert ctx.model_scores is not None
         scores = ctx.model_scores
+        if scores is None:
+            raise ValueError("decisive_scores needs the tone model's scores in the context")
         for rule_id, rule in doc_rules.items():
             per_sentence = _exclude(hits.get(rule_id, []), rule, hits)
             if rule.spec.kind == "presence":
                 flagged = {sh.info.sentence.index for sh in per_sentence}
                 groups = [(rule.spec.model_label, self._model_candidates(analysis, rule, flagged, hits, ctx, doc_rules))]
-                decided = bool(per_sentence)
             else:
                 groups = self._model_evidence(analysis, rule, hits, ctx, doc_rules)
-                decided = bool(per_sentence or any(hits.get(o) for o in rule.spec.satisfied_by))
-            out[rule_id] = (decided, {label: max((scores[i.sentence.index].get(label, 0.0) for i in infos), default=0.0)
-                                      for label, infos in groups if label})
+            best = {label: max((scores[i.sentence.index].get(label, 0.0) for i in infos), default=0.0)
+                    for label, infos in groups if label}
+            out[rule_id] = (_phrases_decide(rule, per_sentence, hits), best)
         return out
+
+
+def _phrases_decide(rule: CompiledRule, per_sentence: list[_SentenceHits], hits: dict[str, list[_SentenceHits]]) -> bool:
+    """The rule's phrases settle it: a presence rule matched, or an absence rule's part was
+    found, by its own phrases or by a rule that satisfies it (a reason given as blame)."""
+    return bool(per_sentence) or (rule.spec.kind == "absence" and any(hits.get(o) for o in rule.spec.satisfied_by))
 
 
 def _evidence_sentences(analysis: Analysis, rule: CompiledRule, hits: dict[str, list[_SentenceHits]],
