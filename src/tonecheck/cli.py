@@ -346,7 +346,7 @@ def models() -> None:
 @user_errors
 def models_info() -> None:
     """Where the encoder is, its size and status, and which engine each default picks."""
-    from .tone.encoder import encoder_info, native_bf16, resolve_engine
+    from .tone.encoder import encoder_info, native_bf16, native_int8, resolve_engine
 
     info = encoder_info()
     click.echo(f"path:   {info['path']}")
@@ -355,7 +355,8 @@ def models_info() -> None:
     if info.get("source_sha256"):
         click.echo(f"source: sha256 {info['source_sha256']}")
     click.echo(f"engine: {resolve_engine('auto')} for editor, batch and API "
-               f"(native bf16: {'yes' if native_bf16() else 'no'}); {resolve_engine('quick')} for one-shot checks")
+               f"(native int8: {'yes' if native_int8() else 'no'}, bf16: {'yes' if native_bf16() else 'no'}); "
+               f"{resolve_engine('quick')} for one-shot checks")
 
 
 @models.command("build")

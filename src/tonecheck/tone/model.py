@@ -16,14 +16,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import ModelUnavailable
-from .encoder import DIM, QUICK_ENGINE, Embedder, make_embedder, resolve_engine
+from .encoder import DIM, QUICK_ENGINE, Embedder, heads_dir, make_embedder, resolve_engine
 
 LABELS = ("blame", "hostile", "wavering", "breakup", "thanks", "notice", "handover", "reason", "neutral")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -34,14 +33,6 @@ CALIBRATION_FILE = "calibration.json"  # message-level thresholds, from models/c
 CACHE_SIZE = 4096
 EMBED_CHUNK = 256
 RETRAIN_HINT = "run `python models/train.py` (or reinstall tonecheck)"
-
-
-def heads_dir() -> Path:
-    """The trained heads: ``tonecheck/builtin_models`` when installed, else ``models/heads``."""
-    packaged = resources.files("tonecheck").joinpath("builtin_models")
-    if packaged.is_dir() and packaged.joinpath(META_FILE).is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "models" / "heads"
 
 
 @dataclass(frozen=True)
