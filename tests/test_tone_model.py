@@ -246,6 +246,18 @@ def test_sincere_praise_is_no_blame(model_linter: tonecheck.Linter) -> None:
     assert "blame" not in model_linter.check(text, "ro").rules
 
 
+def test_a_plain_reason_is_no_blame_however_sure_the_head_is(model_linter: tonecheck.Linter) -> None:
+    # The blame head gives some plain sentences about the sender's own business 0.9 and
+    # more; the sentiment head reads them as neutral, and blame needs a little negative.
+    plain = ("Over the past year our studio has moved almost entirely into museum work, and we simply "
+             "don't have the weekend capacity for your events.")
+    score = model_linter.tone_model().score([plain])[0]
+    assert score.probs["blame"] >= 0.8 and score.sentiment["negative"] < 0.1  # what the veto is for
+    text = (f"Dear Ms Reyes,\n\n{plain} Our last event for you will be the gala on 14 June, and I'll send the "
+            "supplier list to your assistant.\n\nThank you for five lovely years.\n\nBest,\nNora")
+    assert "blame" not in model_linter.check(text, "en").rules
+
+
 def test_a_sarcastic_or_blaming_sentence_thanks_no_one(model_linter: tonecheck.Linter) -> None:
     text = ('Hi Roger,\n\nThanks a lot for all the "feedback" on the logo. I\'ll finish the menu layout by Friday '
             "and that's the end of my work for you, as I'm moving to packaging design.\n\nAlex")

@@ -249,14 +249,19 @@ def _model_barred(analysis: Analysis, rule: CompiledRule, hits: dict[str, list[_
     """Sentences where the model may not decide this rule's own label, by the rule's
     ``model:`` vetoes: its ``unless`` phrases ("congratulations" is no thanks), sentences
     its ``unless-rules`` flag ("Mersi mult pentru încredere" is thanks, whatever the hostile
-    head says), and sentences of its ``unless-sentiment`` (sincere praise is no blame)."""
+    head says), sentences of its ``unless-sentiment`` (sincere praise is no blame), and
+    sentences with too little of its ``needs-sentiment`` (a plain reason is no blame)."""
     spec = rule.spec
     barred = _flagged_sentences(spec.model_unless_rules, hits, doc_rules)
     for info in analysis.body:
+        sentiment = ctx.model_sentiments[info.sentence.index] if ctx.model_sentiments is not None else None
         if rule.model_unless and rule.model_unless.find(info.tokens, info.folded, info.start, info.text):
             barred.add(info.sentence.index)
-        elif spec.model_unless_sentiment and ctx.model_sentiments is not None and ctx.model_sentiments[
-                info.sentence.index].get(spec.model_unless_sentiment, 0.0) >= 0.5:
+        elif sentiment is not None and spec.model_unless_sentiment and sentiment.get(
+                spec.model_unless_sentiment, 0.0) >= 0.5:
+            barred.add(info.sentence.index)
+        elif sentiment is not None and spec.model_needs_sentiment and sentiment.get(
+                spec.model_needs_sentiment[0], 0.0) < spec.model_needs_sentiment[1]:
             barred.add(info.sentence.index)
     return barred
 

@@ -34,6 +34,9 @@ A rule file is YAML data (never code). The fields::
     model: {label: blame}       # the tone model label that is evidence for this rule
       # unless-sentiment: positive  -> the model alone does not flag a sentence whose
       #                                sentiment is mostly this (sincere praise is no blame)
+      # needs-sentiment: {negative: 0.1} -> nor a sentence whose sentiment gives this
+      #                                one less than this share (a plain reason is no
+      #                                blame, however sure the blame head is)
       # unless-rules: [missing-thanks] -> nor a sentence where these rules matched (real
       #                                thanks, which the model may misread as sarcasm)
       # unless: {phrases: [...]}     -> nor a sentence these match ("my rates are going
@@ -125,6 +128,7 @@ class RuleSpec:
     insert: Insert | None = None
     model_label: str | None = None
     model_unless_sentiment: str | None = None  # the model alone does not flag sentences of this sentiment
+    model_needs_sentiment: tuple[str, float] | None = None  # ... nor sentences with less of this sentiment
     model_unless_rules: tuple[str, ...] = ()  # ... nor sentences where these rules matched
     model_unless: MatchSpec = MatchSpec()  # ... nor sentences these phrases match (rules still may)
     flag_examples: tuple[str, ...] = ()
@@ -259,7 +263,8 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
             raise v.fail(("insert", "at"), f"'at' must be one of {', '.join(INSERT_PLACES)}")
         insert = Insert(at, v.registered(ins.get("text"), ("insert", "text")))
 
-    model = v.mapping(data.get("model"), ("model",), {"label", "unless-sentiment", "unless-rules", "unless"})
+    model = v.mapping(data.get("model"), ("model",),
+                      {"label", "unless-sentiment", "needs-sentiment", "unless-rules", "unless"})
     label = model.get("label")
     if label is not None and label not in MODEL_LABELS:
         raise v.fail(("model", "label"), f"unknown model label {label!r} (one of: {', '.join(MODEL_LABELS)})")
@@ -267,6 +272,10 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
     if unless_sentiment is not None and unless_sentiment not in MODEL_SENTIMENTS:
         raise v.fail(("model", "unless-sentiment"),
                      f"unknown sentiment {unless_sentiment!r} (one of: {', '.join(MODEL_SENTIMENTS)})")
+
+    needs = v.mapping(model.get("needs-sentiment"), ("model", "needs-sentiment"), set(MODEL_SENTIMENTS))
+    if len(needs) > 1 or not all(isinstance(x, (int, float)) and 0 <= x <= 1 for x in needs.values()):
+        raise v.fail(("model", "needs-sentiment"), "'needs-sentiment' takes one sentiment and a share from 0 to 1")
 
     examples = v.mapping(data.get("examples"), ("examples",), {"flag", "pass"})
     flag = v.strings(examples.get("flag"), ("examples", "flag"))
@@ -294,6 +303,7 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
         insert=insert,
         model_label=label,
         model_unless_sentiment=unless_sentiment,
+        model_needs_sentiment=next(((k, float(x)) for k, x in needs.items()), None),
         model_unless_rules=v.strings(model.get("unless-rules"), ("model", "unless-rules")),
         model_unless=v.match_spec(model.get("unless"), ("model", "unless")),
         flag_examples=flag,
