@@ -89,6 +89,8 @@ def test_user_rule_folder_adds_a_rule(tmp_path) -> None:  # type: ignore[no-unty
     ("id: broken\n  bad: [\n", "invalid YAML"),
     ("id: broken\nlang: en\nkind: presence\nseverity: error\nmessage: m\nwhy: w\nmatch:\n  phrases: [a]\n"
      "model: {label: blame, needs-sentiment: {negative: 2}}\nexamples: {flag: [a], pass: [b]}\n", "needs-sentiment"),
+    ("id: broken\nlang: en\nkind: presence\nseverity: error\nmessage: m\nwhy: w\nmatch:\n  phrases: [a]\n"
+     "implied-by: {phrases: [thanks]}\nexamples: {flag: [a], pass: [b]}\n", "needs the 'rule'"),
 ])
 def test_broken_rule_file_names_file_and_line(tmp_path, body: str, problem: str) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "en"

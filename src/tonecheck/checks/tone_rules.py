@@ -94,15 +94,27 @@ class ToneRules:
         """Hits of every rule in every sentence, in the sentence's own language."""
         out: dict[str, list[_SentenceHits]] = {}
         for info in analysis.sentences:
-            for rule in self.rules.for_lang(info.lang):
+            here: dict[str, list[Hit]] = {}
+            rules = self.rules.for_lang(info.lang)
+            for rule in rules:
                 found = rule.matcher.find(info.tokens, info.folded, info.start, info.text)
                 if rule.spec.negation:
                     found = [h for h in found if not (h.negatable and analysis.is_negated(info, h.start))]
-                if found and rule.unless and rule.unless.find(info.tokens, info.folded, info.start, info.text):
-                    found = []
-                if found:
-                    out.setdefault(rule.id, []).append(_SentenceHits(info, _dedupe(found)))
+                if found and not self._vetoed(rule, info):
+                    here[rule.id] = found
+            for rule in rules:  # "implied-by": another rule's hits count here too, where they fit
+                other = here.get(rule.spec.implied_by_rule or "")
+                if other and rule.id not in here and rule.implied.find(info.tokens, info.folded, info.start, info.text) \
+                        and not self._vetoed(rule, info):
+                    here[rule.id] = [Hit(h.start, h.end, negatable=h.negatable) for h in other]
+            for rule_id, found in here.items():
+                out.setdefault(rule_id, []).append(_SentenceHits(info, _dedupe(found)))
         return out
+
+    @staticmethod
+    def _vetoed(rule: CompiledRule, info: SentenceInfo) -> bool:
+        """The rule's own ``unless`` phrases match the sentence: none of its hits count."""
+        return bool(rule.unless) and bool(rule.unless.find(info.tokens, info.folded, info.start, info.text))
 
     # -- presence -----------------------------------------------------------------------
 

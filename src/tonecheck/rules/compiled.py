@@ -98,6 +98,7 @@ class CompiledRule:
     matcher: Matcher
     unless: Matcher
     model_unless: Matcher  # sentences the tone model alone may not flag for this rule
+    implied: Matcher  # with spec.implied_by_rule: which of that rule's sentences count here
 
     @property
     def id(self) -> str:
@@ -114,7 +115,8 @@ def compile_rule(spec: RuleSpec, tokenize: Tokenize) -> CompiledRule:
 
     matcher = Matcher(spec.match, tokenize, where("match"), spec.replacements)
     unless = Matcher(spec.unless, tokenize, where("unless"))
-    return CompiledRule(spec, matcher, unless, Matcher(spec.model_unless, tokenize, where("model")))
+    return CompiledRule(spec, matcher, unless, Matcher(spec.model_unless, tokenize, where("model")),
+                        Matcher(spec.implied_by, tokenize, where("implied-by")))
 
 
 @dataclass

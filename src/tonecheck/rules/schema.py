@@ -22,6 +22,9 @@ A rule file is YAML data (never code). The fields::
     sentence-excluded-by: [hostile-tone]  # nor any match in a sentence these rules flag
     satisfied-by: [blame]       # absence: these rules finding something (by rule or by the
                                 # tone model) also counts as the part
+    implied-by:                 # presence: a sentence this rule's phrases flag counts as a
+      rule: hostile-tone        # match here too when these also match it (sarcastic thanks
+      phrases: [thanks]         # is blame as well as hostility)
     replacements:               # matches with a specific fix
       - {phrase: "...", with: "..."}
     fix:                        # the general fix of a match (presence)
@@ -123,6 +126,8 @@ class RuleSpec:
     excluded_by: tuple[str, ...] = ()
     sentence_excluded_by: tuple[str, ...] = ()
     satisfied_by: tuple[str, ...] = ()
+    implied_by_rule: str | None = None  # a sentence this rule flags counts here too ...
+    implied_by: MatchSpec = MatchSpec()  # ... when these match it as well
     replacements: tuple[Replacement, ...] = ()
     fix: Fix = Fix()
     insert: Insert | None = None
@@ -141,7 +146,8 @@ class RuleSpec:
 
 _TOP_KEYS = {
     "id", "lang", "kind", "severity", "title", "message", "why", "negation", "match", "unless",
-    "excluded-by", "sentence-excluded-by", "satisfied-by", "replacements", "fix", "insert", "model", "examples",
+    "excluded-by", "sentence-excluded-by", "satisfied-by", "implied-by", "replacements", "fix", "insert", "model",
+    "examples",
 }
 
 
@@ -273,6 +279,13 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
         raise v.fail(("model", "unless-sentiment"),
                      f"unknown sentiment {unless_sentiment!r} (one of: {', '.join(MODEL_SENTIMENTS)})")
 
+    implied = dict(v.mapping(data.get("implied-by"), ("implied-by",), {"rule", "phrases", "regex"}))
+    implied_rule = implied.pop("rule", None)
+    if implied and not (isinstance(implied_rule, str) and implied_rule.strip()):
+        raise v.fail(("implied-by",), "'implied-by' needs the 'rule' whose matches count, and phrases or regex")
+    if implied_rule is not None and kind != "presence":
+        raise v.fail(("implied-by",), "'implied-by' belongs to presence rules")
+
     needs = v.mapping(model.get("needs-sentiment"), ("model", "needs-sentiment"), set(MODEL_SENTIMENTS))
     if len(needs) > 1 or not all(isinstance(x, (int, float)) and 0 <= x <= 1 for x in needs.values()):
         raise v.fail(("model", "needs-sentiment"), "'needs-sentiment' takes one sentiment and a share from 0 to 1")
@@ -298,6 +311,8 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
         excluded_by=v.strings(data.get("excluded-by"), ("excluded-by",)),
         sentence_excluded_by=v.strings(data.get("sentence-excluded-by"), ("sentence-excluded-by",)),
         satisfied_by=v.strings(data.get("satisfied-by"), ("satisfied-by",)),
+        implied_by_rule=implied_rule,
+        implied_by=v.match_spec(implied, ("implied-by",)),
         replacements=tuple(replacements),
         fix=fix,
         insert=insert,
