@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..nlp import Token
 
@@ -45,6 +45,17 @@ class Literal:
 
     alternatives: tuple[tuple[Key, ...], ...]
     exact: bool = False
+    # The one-word alternatives as sets, for one lookup per token instead of a loop
+    # (most slots are "(a|b|c)"), and the others, matched word by word.
+    forms: frozenset[str] = field(init=False, repr=False, compare=False)
+    lemmas: frozenset[str] = field(init=False, repr=False, compare=False)
+    longer: tuple[tuple[Key, ...], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        singles = [alt[0] for alt in self.alternatives if len(alt) == 1]
+        object.__setattr__(self, "forms", frozenset(form for form, _ in singles))
+        object.__setattr__(self, "lemmas", frozenset(lemma for _, lemma in singles if lemma))
+        object.__setattr__(self, "longer", tuple(alt for alt in self.alternatives if len(alt) != 1))
 
 
 @dataclass(frozen=True)
@@ -192,7 +203,11 @@ def _matches(key: Key, token: Token, exact: bool) -> bool:
 
 
 def _match_literal(slot: Literal, tokens: Sequence[Token], i: int) -> Iterator[int]:
-    for alt in slot.alternatives:
+    if i < len(tokens):  # what _matches decides for each one-word alternative, at once
+        token = tokens[i]
+        if token.fold in slot.forms or not slot.exact and (token.lemma in slot.forms or token.lemma in slot.lemmas):
+            yield i + 1
+    for alt in slot.longer:
         j = i
         for key in alt:
             if j >= len(tokens) or not _matches(key, tokens[j], slot.exact):
