@@ -43,7 +43,7 @@ def cosine_to_reference(ranges: dict[str, object] | None) -> tuple[float, float]
     """Mean and least cosine of int8 (with ``ranges``) to fp32 on every 8th corpus sentence."""
     texts = sentences("all", 8)
     reference = TorchEmbedder("fp32").embed(texts)
-    cos = (TorchEmbedder("int8", smooth=ranges or False).embed(texts) * reference).sum(1)
+    cos = (TorchEmbedder("int8", smooth=ranges or {}).embed(texts) * reference).sum(1)
     return float(cos.mean()), float(cos.min())
 
 

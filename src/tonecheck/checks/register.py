@@ -19,6 +19,7 @@ from ..i18n import t
 from ..nlp import Token
 from ..normalize import fold
 from ..report import Edit, Finding, Severity, Suggestion
+from ..rules.compiled import LanguageProfile
 from ..rules.loader import RuleSet
 from .base import CheckContext, CheckInfo, register
 
@@ -48,11 +49,11 @@ class MixedRegister:
     def run(self, analysis: Analysis, ctx: CheckContext) -> list[Finding]:
         found: dict[str, list[tuple[int, int, str | None]]] = {"formal": [], "informal": []}
         for info in analysis.sentences:
-            address = analysis.profiles[info.lang].address if info.lang in analysis.profiles else {}
-            if not address:
+            profile = analysis.profiles.get(info.lang)
+            if profile is None or not profile.address:
                 continue
             for i, tok in enumerate(info.tokens):
-                hit = _address(info, i, address)
+                hit = _address(info, i, profile)
                 if hit is not None:
                     found[hit[0]].append((tok.start, tok.end, hit[1]))
         if _informal_greeting(analysis):
@@ -104,7 +105,7 @@ def _informal_greeting(analysis: Analysis) -> bool:
     return bool(head) and head[0] in _INFORMAL_GREETINGS and not _TITLES & set(head)
 
 
-def _address(info: SentenceInfo, i: int, address: dict[str, dict[str, str]]) -> tuple[str, str | None] | None:
+def _address(info: SentenceInfo, i: int, profile: LanguageProfile) -> tuple[str, str | None] | None:
     """The register token ``i`` addresses the reader in, and its other-register form."""
     tokens = info.tokens
     tok = tokens[i]
@@ -118,11 +119,11 @@ def _address(info: SentenceInfo, i: int, address: dict[str, dict[str, str]]) -> 
             if prev is not None and prev.fold in _PREPOSITIONS else None
     if tok.fold == "ai" and nxt is not None and nxt.fold in _POSSESSIVES:
         return None  # "ai mei": the article, not "you have"
-    for reg, words in address.items():
+    for reg, words in profile.address.items():
         swap = words.get(word)
         if swap is not None:
             return reg, swap
-    folded = _folded_forms(address).get(tok.fold)
+    folded = profile.address_by_fold.get(tok.fold)
     if folded is not None:
         return folded
     if nxt is not None and nxt.fold in _CLITICS and nxt.start == tok.end and tok.fold.isalpha() \
@@ -131,25 +132,6 @@ def _address(info: SentenceInfo, i: int, address: dict[str, dict[str, str]]) -> 
         # "Spune-mi", "…, scrie-mi", "te rog, sună-mă" / "spuneți-mi"; not "ați avut-o", "aș repeta-o"
         return ("formal" if tok.fold.endswith("ti") else "informal"), None
     return None
-
-
-_FOLDED: dict[int, tuple[dict[str, dict[str, str]], dict[str, tuple[str, str]]]] = {}
-
-
-def _folded_forms(address: dict[str, dict[str, str]]) -> dict[str, tuple[str, str]]:
-    """The address forms by their folded spelling ("dumneavoastra", "iti"), each with its
-    register and the other register's form, folded; the first form wins, as when they were
-    folded one by one for every token. Built once per profile: folding every form for
-    every token was a tenth of a rules-only check."""
-    cached = _FOLDED.get(id(address))
-    if cached is None or cached[0] is not address:
-        index: dict[str, tuple[str, str]] = {}
-        for reg, words in address.items():
-            for form, swap in words.items():
-                if form != "vă":
-                    index.setdefault(fold(form), (reg, fold(swap)))
-        cached = _FOLDED[id(address)] = (address, index)
-    return cached[1]
 
 
 def _pronoun_va(tokens: list[Token], i: int) -> bool:

@@ -168,8 +168,7 @@ class ToneRules:
         those a phrase flagged already, nor those its vetoes bar, nor its "unless" ones
         (they never count, for the model either)."""
         skipped = flagged | _model_barred(analysis, rule, hits, ctx, doc_rules)
-        return [info for info in analysis.body if info.sentence.index not in skipped and not (
-            rule.unless and rule.unless.find(info.tokens, info.folded, info.start, info.text))]
+        return [info for info in analysis.body if info.sentence.index not in skipped and not self._vetoed(rule, info)]
 
     # -- absence ------------------------------------------------------------------------
 

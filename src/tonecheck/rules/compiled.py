@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import regex
 
 from ..errors import RuleFileError
 from ..nlp import Token
+from ..normalize import fold
 from .patterns import PatternError, PhraseIndex, Tokenize, compile_phrase
 from .schema import MatchSpec, Replacement, RuleSpec
 
@@ -135,6 +137,18 @@ class LanguageProfile:
     # Forms of address per register ("formal"/"informal"), each mapped to its
     # counterpart in the other register; empty for languages without a T-V distinction.
     address: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @cached_property
+    def address_by_fold(self) -> dict[str, tuple[str, str]]:
+        """The forms of address by their folded spelling ("dumneavoastra", "iti"), each with
+        its register and the other register's form, folded; the first form listed wins.
+        "vă" is left out: folded it is "va", which is also the future "va fi"."""
+        index: dict[str, tuple[str, str]] = {}
+        for reg, words in self.address.items():
+            for form, swap in words.items():
+                if form != "vă":
+                    index.setdefault(fold(form), (reg, fold(swap)))
+        return index
     # Words that make a date an end date ("last day", "până"), and that promise to finish
     # the current work first (which makes a short notice fine).
     end_cues: Matcher | None = None

@@ -281,7 +281,7 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
 
     implied = dict(v.mapping(data.get("implied-by"), ("implied-by",), {"rule", "phrases", "regex"}))
     implied_rule = implied.pop("rule", None)
-    if implied and not (isinstance(implied_rule, str) and implied_rule.strip()):
+    if (implied or implied_rule is not None) and not (implied and isinstance(implied_rule, str) and implied_rule.strip()):
         raise v.fail(("implied-by",), "'implied-by' needs the 'rule' whose matches count, and phrases or regex")
     if implied_rule is not None and kind != "presence":
         raise v.fail(("implied-by",), "'implied-by' belongs to presence rules")

@@ -354,9 +354,9 @@ class TorchEmbedder:
 
     name = "torch"
 
-    def __init__(self, precision: str = "fp32", smooth: Mapping[str, Any] | bool = True) -> None:
-        """``smooth`` (int8 only): the shipped input ranges (``True``, see :func:`int8_ranges`),
-        none (``False``), or these."""
+    def __init__(self, precision: str = "fp32", smooth: Mapping[str, Any] | None = None) -> None:
+        """``smooth`` (int8 only): the input ranges that smooth its layers; ``None`` for the
+        shipped ones (:func:`int8_ranges`), ``{}`` for none."""
         if precision not in ("fp32", "bf16", "int8"):
             raise ModelUnavailable(f"unknown precision {precision!r} for the torch engine")
         path = ensure_encoder_ready()
@@ -368,8 +368,11 @@ class TorchEmbedder:
         self._torch = torch
         try:
             self._tok = Tokenizer.from_file(str(path / "tokenizer.json"))
-            self._forward = (_transformers_forward(path) if precision == "fp32"
-                             else BertForward(path, precision, _ranges(smooth) if precision == "int8" else None))
+            if precision == "fp32":
+                self._forward = _transformers_forward(path)
+            else:
+                ranges = (int8_ranges() if smooth is None else smooth) if precision == "int8" else None
+                self._forward = BertForward(path, precision, ranges)
         except ModelUnavailable:
             raise
         except Exception as exc:  # a damaged file the size check did not catch
@@ -426,12 +429,6 @@ def int8_ranges() -> dict[str, Any] | None:
     from safetensors.torch import load_file
 
     return load_file(str(path))
-
-
-def _ranges(smooth: Mapping[str, Any] | bool) -> Mapping[str, Any] | None:
-    if isinstance(smooth, bool):
-        return int8_ranges() if smooth else None
-    return smooth
 
 
 def _transformers_forward(path: Path) -> Callable[[Any, Any, Any], Any]:
