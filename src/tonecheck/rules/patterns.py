@@ -244,8 +244,13 @@ class PhraseIndex:
 
     def __init__(self) -> None:
         self._by_key: dict[str, list[tuple[Variant, object]]] = {}
+        # Each payload's place in the order added: matches at one start come back in that
+        # order, so the first listed wins a tie (sorting by id() made it the luck of memory
+        # addresses, which could change the suggested replacement from run to run).
+        self._rank: dict[int, int] = {}
 
     def add(self, variants: list[Variant], payload: object) -> None:
+        self._rank.setdefault(id(payload), len(self._rank))
         for v in variants:
             first = v[0]
             assert isinstance(first, Literal)
@@ -273,8 +278,8 @@ class PhraseIndex:
                 end = _match_from(variant, 0, tokens, i)
                 if end is None:
                     continue
-                key = (i, id(payload))
-                payloads[id(payload)] = payload
+                key = (i, self._rank[id(payload)])
+                payloads[key[1]] = payload
                 if end > found.get(key, -1):
                     found[key] = end
-        return [(i, end, payloads[pid]) for (i, pid), end in sorted(found.items())]
+        return [(i, end, payloads[rank]) for (i, rank), end in sorted(found.items())]
