@@ -91,6 +91,8 @@ def test_user_rule_folder_adds_a_rule(tmp_path) -> None:  # type: ignore[no-unty
      "model: {label: blame, needs-sentiment: {negative: 2}}\nexamples: {flag: [a], pass: [b]}\n", "needs-sentiment"),
     ("id: broken\nlang: en\nkind: presence\nseverity: error\nmessage: m\nwhy: w\nmatch:\n  phrases: [a]\n"
      "implied-by: {phrases: [thanks]}\nexamples: {flag: [a], pass: [b]}\n", "needs the 'rule'"),
+    ("id: broken\nlang: en\nkind: absence\nseverity: error\nmessage: m\nwhy: w\nskip-quoted: sometimes\n"
+     "match:\n  phrases: [a]\nexamples: {flag: [b], pass: [a]}\n", "skip-quoted must be true or false"),
 ])
 def test_broken_rule_file_names_file_and_line(tmp_path, body: str, problem: str) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "en"
@@ -99,6 +101,20 @@ def test_broken_rule_file_names_file_and_line(tmp_path, body: str, problem: str)
     with pytest.raises(tonecheck.RuleFileError, match=problem) as err:
         tonecheck.Linter(parse_config({"rule-paths": [str(tmp_path)]}), model=False, grammar=False)
     assert "broken.yml" in str(err.value)
+
+
+def test_skip_quoted_ignores_the_clients_words_quoted_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "en"
+    folder.mkdir()
+    for skip in ("true", "false"):
+        (folder / "needs-date.yml").write_text(
+            "id: needs-date\nlang: en\nkind: absence\nseverity: warning\nmessage: m\nwhy: w\n"
+            f"skip-quoted: {skip}\nmatch:\n  phrases: [next week]\n"
+            "examples: {flag: ['Bye.'], pass: ['I stop next week.']}\n", encoding="utf-8")
+        linter = tonecheck.Linter(parse_config({"rule-paths": [str(tmp_path)]}), model=False, grammar=False)
+        quoted = linter.check('I\'ve heard "we\'ll pay next week" too often.', "en").rules
+        assert ("needs-date" in quoted) == (skip == "true")
+        assert "needs-date" not in linter.check("I stop next week.", "en").rules
 
 
 def test_negation_scope(rules_linter: tonecheck.Linter) -> None:

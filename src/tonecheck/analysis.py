@@ -28,6 +28,12 @@ _QUOTE_HEADER = re.compile(
 )
 
 
+# Words in quotation marks, on one line and short: the client's own words quoted back
+# („luni vă dau”, "we'll pay next week"), not the sender's. Straight double quotes pair up
+# in order; single quotes are left out, they are also apostrophes.
+_QUOTED = re.compile(r'"[^"\n]{1,80}"|„[^„“”"\n]{1,80}[“”"]|“[^“”"\n]{1,80}[”"]|«[^«»\n]{1,80}»')
+
+
 def quoted_from(text: str) -> int:
     """Where the quoted earlier conversation starts in a reply (len(text) if nowhere)."""
     m = _QUOTE_HEADER.search(text)
@@ -52,6 +58,14 @@ class SentenceInfo:
     @property
     def text(self) -> str:
         return self.sentence.text
+
+    @cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        """Document offsets of the quoted words in this sentence (see ``_QUOTED``)."""
+        return [(self.start + m.start(), self.start + m.end()) for m in _QUOTED.finditer(self.text)]
+
+    def in_quotes(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in self.quoted)
 
 
 @dataclass

@@ -100,6 +100,8 @@ class ToneRules:
                 found = rule.matcher.find(info.tokens, info.folded, info.start, info.text)
                 if rule.spec.negation:
                     found = [h for h in found if not (h.negatable and analysis.is_negated(info, h.start))]
+                if rule.spec.skip_quoted:
+                    found = [h for h in found if not info.in_quotes(h.start, h.end)]
                 if found and not self._vetoed(rule, info):
                     here[rule.id] = found
             for rule in rules:  # "implied-by": another rule's hits count here too, where they fit

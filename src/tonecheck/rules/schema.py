@@ -10,6 +10,8 @@ A rule file is YAML data (never code). The fields::
     message: "„{match}” ..."    # shown on the finding; {match} is the matched text
     why: "..."                  # the article's reason, printed by `tonecheck explain`
     negation: true              # presence: skip matches under a negation ("not a criticism")
+    skip-quoted: true           # matches inside quotation marks never count (the client's
+                                # words quoted back: „lasă că-ți dau săptămâna viitoare”)
     match:                      # what counts: phrases (see patterns.py) and regexes
       phrases: [...]
       regex: [...]                # on the folded text: lowercase, no diacritics
@@ -121,6 +123,7 @@ class RuleSpec:
     why: str
     path: Path
     negation: bool = True
+    skip_quoted: bool = False
     match: MatchSpec = MatchSpec()
     unless: MatchSpec = MatchSpec()
     excluded_by: tuple[str, ...] = ()
@@ -145,7 +148,7 @@ class RuleSpec:
 
 
 _TOP_KEYS = {
-    "id", "lang", "kind", "severity", "title", "message", "why", "negation", "match", "unless",
+    "id", "lang", "kind", "severity", "title", "message", "why", "negation", "skip-quoted", "match", "unless",
     "excluded-by", "sentence-excluded-by", "satisfied-by", "implied-by", "replacements", "fix", "insert", "model",
     "examples",
 }
@@ -239,6 +242,9 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
     negation = data.get("negation", kind == "presence")
     if not isinstance(negation, bool):
         raise v.fail(("negation",), "negation must be true or false")
+    skip_quoted = data.get("skip-quoted", False)
+    if not isinstance(skip_quoted, bool):
+        raise v.fail(("skip-quoted",), "skip-quoted must be true or false")
 
     match = v.match_spec(data.get("match"), ("match",))
     replacements = []
@@ -306,6 +312,7 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
         why=v.string(data, "why", ()),
         path=path,
         negation=negation,
+        skip_quoted=skip_quoted,
         match=match,
         unless=v.match_spec(data.get("unless"), ("unless",)),
         excluded_by=v.strings(data.get("excluded-by"), ("excluded-by",)),
