@@ -43,6 +43,11 @@ def test_finding_offsets_with_emoji_before(rules_linter: tonecheck.Linter) -> No
     assert (hit.line, hit.column) == (2, text.split("\r\n")[1].index("take") + 1)
 
 
+def test_clock_times_end_a_sentence_only_before_a_capital() -> None:
+    texts = [s.text for s in Document.from_text("Thanks for the 7 a.m. pings. I work until 5 p.m. Then I stop.").sentences]
+    assert texts == ["Thanks for the 7 a.m. pings.", "I work until 5 p.m.", "Then I stop."]
+
+
 def test_sentences_split_on_lines_and_punctuation_not_abbreviations() -> None:
     text = "Bună ziua,\nvă scriu pentru că dl. Popescu a plecat. Mulțumesc!\n- fișiere\n- parole"
     sentences = [s.text for s in split_sentences(text)]

@@ -24,6 +24,7 @@ _ABBREVIATIONS = frozenset(
     "dvs d-voastra dl dna d-na d-l dr ing prof nr str etc ex mr mrs ms dr st vs e.g i.e approx jan feb"
     " mar apr jun jul aug sep sept oct nov dec ian febr iun iul tel art cca pag p".split()
 )
+_CLOCK = frozenset({"a.m", "p.m"})  # a sentence end only before a capital
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s+")
 
 
@@ -163,6 +164,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     while i > 0 and (text[i - 1].isalpha() or text[i - 1] in ".-"):
         i -= 1
     word = fold(text[i:dot]).strip(".")
+    if word in _CLOCK:  # "at 7 a.m. pings" runs on; "until 5 p.m. Then" ends
+        return text[dot + 1 : dot + 3].lstrip()[:1].islower()
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
