@@ -13,7 +13,9 @@ for groups of sets, the change between two runs, and each message that moved.
 
 Sets listed in ``UNREAD`` are skipped unless named with ``--sets``, so that a development
 loop never looks at them by accident. Runs are stored in ``$TONECHECK_RUNS`` (default:
-``/tmp/tonecheck-runs``) as JSON.
+``/tmp/tonecheck-runs``) as JSON. Run one at a time: two torch processes on two cores
+slow each other down 20-50 times (their OpenMP threads spin), unless each has
+``OMP_NUM_THREADS=1``.
 """
 
 from __future__ import annotations
