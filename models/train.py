@@ -81,22 +81,22 @@ def embed_cached(texts: list[str], tag: str, engine: str) -> np.ndarray:
     if store_path.is_file():
         with np.load(store_path) as saved:
             store = dict(zip(saved["keys"].tolist(), saved["vectors"], strict=True))
-    keys = [hashlib.sha256(t.encode()).hexdigest()[:24] for t in texts]
-    missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in store))
+    key_of = {t: hashlib.sha256(t.encode()).hexdigest()[:24] for t in texts}
+    missing = [t for t, k in key_of.items() if k not in store]
     if missing:
         embedder = make_embedder(engine)
         t0 = time.perf_counter()
         for i in range(0, len(missing), 64):
             batch = missing[i : i + 64]
             for text, vector in zip(batch, embedder.embed(batch), strict=True):
-                store[hashlib.sha256(text.encode()).hexdigest()[:24]] = np.asarray(vector, np.float32)
+                store[key_of[text]] = np.asarray(vector, np.float32)
             if i % 1280 == 0:
                 print(f"  embedded {i}/{len(missing)} new {tag} sentences ({time.perf_counter() - t0:.0f} s)", flush=True)
         store_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = store_path.with_suffix(".tmp.npz")
         np.savez(tmp, keys=np.array(list(store)), vectors=np.stack(list(store.values())))
         tmp.replace(store_path)
-    return np.stack([store[k] for k in keys]).astype(np.float32)
+    return np.stack([store[key_of[t]] for t in texts]).astype(np.float32)
 
 
 class Head(torch.nn.Module):

@@ -177,6 +177,12 @@ class _Validator:
             raise self.fail((*where, key), f"'{key}' must be a non-empty text")
         return value
 
+    def boolean(self, data: dict[str, Any], key: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail((key,), f"{key} must be true or false")
+        return value
+
     def strings(self, value: Any, where: tuple[Any, ...]) -> tuple[str, ...]:
         if value is None:
             return ()
@@ -239,12 +245,8 @@ def validate_rule(data: Any, lines: Lines, path: Path) -> RuleSpec:
         severity = Severity.parse(v.string(data, "severity", ()))
     except ValueError as exc:
         raise v.fail(("severity",), str(exc)) from None
-    negation = data.get("negation", kind == "presence")
-    if not isinstance(negation, bool):
-        raise v.fail(("negation",), "negation must be true or false")
-    skip_quoted = data.get("skip-quoted", False)
-    if not isinstance(skip_quoted, bool):
-        raise v.fail(("skip-quoted",), "skip-quoted must be true or false")
+    negation = v.boolean(data, "negation", kind == "presence")
+    skip_quoted = v.boolean(data, "skip-quoted", False)
 
     match = v.match_spec(data.get("match"), ("match",))
     replacements = []
